@@ -1,0 +1,43 @@
+// Glue between a received request and sigv4: parse, look up the secret, verify. Returns a
+// sigv4::Error that each protocol renders its own way (S3 XML, DynamoDB JSON, STS XML).
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "server/common/credentials.h"
+#include "server/common/principal.h"
+#include "server/http/message.h"
+#include "sigv4/sigv4.h"
+
+namespace skiff::common {
+
+struct AuthOutcome {
+  sigv4::Error error = sigv4::Error::kNone;
+  std::string detail;          // why, for the message and the journal
+  Principal principal;         // filled when the key was found (even if the signature failed)
+  sigv4::ParsedAuth parsed;
+  sigv4::VerifyResult verify;  // canonical request, string to sign, signing key
+  bool invalid_token = false;
+  bool expired_token = false;
+  bool ok() const { return error == sigv4::Error::kNone; }
+};
+
+// Builds the sigv4 view of a request (path/query as on the wire, all headers).
+sigv4::RequestView ToSigV4View(const http::Request& request);
+
+// Authenticates `request`. `payload_hash`: the hex SHA-256 of the body for services whose
+// requests carry no x-amz-content-sha256 (DynamoDB, STS, IAM), or "" to use the header (S3).
+// Unknown key -> kInvalidAccessKeyId. Temporary credentials need the matching
+// X-Amz-Security-Token: a wrong or missing token sets `invalid_token`, an expired credential sets
+// `expired_token` (callers render InvalidToken / ExpiredToken); `error` is then
+// kInvalidAccessKeyId so that a caller ignoring the flags still refuses the request.
+struct AuthOptions {
+  bool s3_path_rules = true;
+  std::string payload_hash;
+};
+AuthOutcome Authenticate(const http::Request& request, const CredentialStore& credentials,
+                         std::chrono::system_clock::time_point now, const AuthOptions& options);
+
+}  // namespace skiff::common

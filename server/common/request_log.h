@@ -1,0 +1,40 @@
+// Request ids, the per-request record and the access log (one line per request).
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace skiff::common {
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+enum class LogFormat { kText, kJson };
+
+void ConfigureLogging(LogLevel level, LogFormat format);
+bool ParseLogLevel(std::string_view text, LogLevel* out);
+void Log(LogLevel level, std::string_view message);
+
+// 16 upper-case hex characters, as S3's x-amz-request-id.
+std::string NewRequestId();
+// A base64-looking x-amz-id-2 value.
+std::string NewHostId();
+// RFC 4122 v4 UUID (DynamoDB's x-amzn-RequestId shape).
+std::string NewUuid();
+
+// What one request did; filled by the service, written by LogAccess().
+struct RequestRecord {
+  std::string request_id;
+  std::string service;    // "s3", "dynamodb", "sts", "admin"
+  std::string operation;  // "PutObject", ...
+  std::string principal;  // ARN or "anonymous"
+  std::string region;
+  std::string resource;   // bucket/key or table
+  int status = 0;
+  std::string error_code;
+  std::string error_detail;  // e.g. signature mismatch reason
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+void LogAccess(const RequestRecord& record);
+
+}  // namespace skiff::common

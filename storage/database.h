@@ -1,0 +1,33 @@
+// The one SQLite database that holds all of Skiff's state (WAL mode, versioned migrations).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "storage/object_store.h"
+#include "storage/status.h"
+
+namespace skiff::storage {
+
+struct DatabaseOptions {
+  std::string directory;    // created if missing; the file is <directory>/skiff.db
+  bool in_memory = false;   // ignore `directory`, keep everything in RAM
+};
+
+class Database {
+ public:
+  // Opens (creating and migrating as needed). Fails with kIo / kCorrupt / kFull.
+  static Result<std::unique_ptr<Database>> Open(const DatabaseOptions& options);
+  virtual ~Database() = default;
+
+  virtual ObjectStore& objects() = 0;
+  // Human-readable location for the startup line: the file path, or ":memory:".
+  virtual std::string location() const = 0;
+  virtual int schema_version() const = 0;
+  // Checkpoints the WAL and closes every connection. Idempotent.
+  virtual void Close() = 0;
+  // Removes all state (admin reset). `scope`: "" everything, "s3", "dynamodb".
+  virtual Status Reset(const std::string& scope) = 0;
+};
+
+}  // namespace skiff::storage
