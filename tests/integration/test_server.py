@@ -1,0 +1,238 @@
+"""The process and the transport: startup, health, keep-alive, shutdown, persistence, flags and
+environment, Expect: 100-continue, Transfer-Encoding: chunked."""
+
+import hashlib
+import http.client
+import os
+import shutil
+import socket
+import tempfile
+import time
+import unittest
+
+from botocore.exceptions import ClientError
+
+import skiff_harness as h
+
+
+class StartupAndHealthTest(h.SkiffTestCase):
+
+    def test_startup_line(self):
+        self.assertRegex(self.server.startup_line, r"listening on http://127\.0\.0\.1:\d+")
+        self.assertNotEqual(self.server.port, 0)
+        self.assertNotEqual(self.server.port, 4566, "--port 0 must pick an ephemeral port")
+
+    def test_health(self):
+        status, headers, body = h.http_json(self.server.host, self.server.port, "/_skiff/health")
+        self.assertEqual(status, 200, body)
+        self.assertTrue(headers.get("content-type", "").startswith("application/json"), headers)
+        doc = h.parse_json(body)
+        self.assertIn(doc.get("status"), ("ok", "running", "healthy"), doc)
+        self.assertEqual(doc.get("version"), "0.1.0", doc)
+        services = doc.get("services")
+        self.assertIsInstance(services, (list, dict), doc)
+        self.assertIn("s3", services, doc)
+        uptime_keys = [k for k in doc if k.lower().startswith("uptime")]
+        self.assertTrue(uptime_keys, doc)
+        uptime = doc[uptime_keys[0]]
+        self.assertIsInstance(uptime, (int, float), doc)
+        self.assertGreaterEqual(uptime, 0)
+        time.sleep(1.1)
+        later = h.parse_json(h.http_json(self.server.host, self.server.port,
+                                         "/_skiff/health")[2])[uptime_keys[0]]
+        self.assertGreater(later, uptime, "uptime must grow")
+
+    def test_keep_alive_many_requests_one_connection(self):
+        conn = http.client.HTTPConnection(self.server.host, self.server.port, timeout=10)
+        try:
+            conn.request("GET", "/_skiff/health")
+            first = conn.getresponse()
+            first.read()
+            self.assertEqual(first.status, 200)
+            sock = conn.sock
+            self.assertIsNotNone(sock, "server closed the connection after one request")
+            for _ in range(5):
+                conn.request("GET", "/_skiff/health")
+                resp = conn.getresponse()
+                resp.read()
+                self.assertEqual(resp.status, 200)
+                self.assertIs(conn.sock, sock, "connection was not kept alive")
+            # An S3 error response must keep the connection open too.
+            conn.request("GET", "/no-such-bucket-keepalive/key")
+            resp = conn.getresponse()
+            resp.read()
+            self.assertIn(resp.status, (403, 404))  # anonymous, unknown bucket
+            conn.request("GET", "/_skiff/health")
+            resp = conn.getresponse()
+            resp.read()
+            self.assertEqual(resp.status, 200)
+            self.assertIs(conn.sock, sock)
+        finally:
+            conn.close()
+
+    def test_s3_response_headers(self):
+        s3 = self.s3()
+        resp = s3.list_buckets()
+        headers = resp["ResponseMetadata"]["HTTPHeaders"]
+        self.assertRegex(headers.get("x-amz-request-id", ""), r"^[0-9A-F]{16}$")
+        self.assertTrue(headers.get("x-amz-id-2"))
+        self.assertTrue(headers.get("date"))
+        self.assertEqual(headers.get("server"), "AmazonS3")
+
+    def test_expect_100_continue(self):
+        bucket = self.new_bucket()
+        body = b"hello, continue" * 100
+        hdrs = {"Host": f"{self.server.host}:{self.server.port}",
+                "Content-Length": str(len(body)), "Expect": "100-continue"}
+        path = f"/{bucket}/continued"
+        h.sign_headers("PUT", path, "", hdrs, hashlib.sha256(body).hexdigest())
+        with socket.create_connection((self.server.host, self.server.port), timeout=10) as sock:
+            sock.sendall(h.build_request_bytes("PUT", path, "", hdrs))
+            interim = b""
+            while b"\r\n\r\n" not in interim:
+                chunk = sock.recv(1)
+                self.assertTrue(chunk, f"connection closed before 100 Continue: {interim!r}")
+                interim += chunk
+            self.assertTrue(interim.startswith(b"HTTP/1.1 100 Continue\r\n"), interim)
+            sock.sendall(body)
+            resp = h.read_response(sock, "PUT")
+        self.assertEqual(resp.status, 200, resp.describe())
+        got = self.s3().get_object(Bucket=bucket, Key="continued")["Body"].read()
+        self.assertEqual(got, body)
+
+    def test_expect_100_continue_refused_early(self):
+        # A request that fails before the body (unknown bucket) must get its final answer
+        # without a 100 Continue.
+        body = b"x" * 1000
+        hdrs = {"Host": f"{self.server.host}:{self.server.port}",
+                "Content-Length": str(len(body)), "Expect": "100-continue"}
+        path = f"/{h.unique_name('missing')}/k"
+        h.sign_headers("PUT", path, "", hdrs, hashlib.sha256(body).hexdigest())
+        with socket.create_connection((self.server.host, self.server.port), timeout=10) as sock:
+            sock.sendall(h.build_request_bytes("PUT", path, "", hdrs))
+            resp = h.read_response(sock, "PUT")
+        self.assertEqual(resp.status, 404, resp.describe())
+        self.assertEqual(h.error_fields(resp.body)["Code"], "NoSuchBucket")
+
+    def test_transfer_encoding_chunked_body_is_dechunked(self):
+        bucket = self.new_bucket()
+        parts = [b"first part|", b"x" * 5000, b"|last"]
+        wire = b"".join(f"{len(p):x}\r\n".encode() + p + b"\r\n" for p in parts) + b"0\r\n\r\n"
+        hdrs = {"Host": f"{self.server.host}:{self.server.port}",
+                "Transfer-Encoding": "chunked"}
+        path = f"/{bucket}/chunked"
+        h.sign_headers("PUT", path, "", hdrs, "UNSIGNED-PAYLOAD")
+        resp = self.raw(h.build_request_bytes("PUT", path, "", hdrs, wire), "PUT")
+        self.assertEqual(resp.status, 200, resp.describe())
+        got = self.s3().get_object(Bucket=bucket, Key="chunked")
+        self.assertEqual(got["Body"].read(), b"".join(parts))
+        self.assertEqual(got["ContentLength"], len(b"".join(parts)))
+
+    def test_malformed_request_gets_400(self):
+        try:
+            resp = self.raw(b"GARBAGE\r\n\r\n")
+        except (http.client.RemoteDisconnected, ConnectionResetError):
+            self.fail("a malformed request line got no answer (expected 400 Bad Request)")
+        self.assertEqual(resp.status, 400, resp.describe())
+
+
+class LifecycleTest(unittest.TestCase):
+    """Tests that start and stop their own servers."""
+
+    def setUp(self):
+        self.dirs = []
+
+    def tearDown(self):
+        for d in self.dirs:
+            shutil.rmtree(d, ignore_errors=True)
+
+    def tempdir(self):
+        d = tempfile.mkdtemp(prefix="skiff-integ-")
+        self.dirs.append(d)
+        return d
+
+    def start(self, **kwargs):
+        server = h.SkiffServer(**kwargs).start()
+        self.addCleanup(server.kill)
+        return server
+
+    def test_sigterm_exits_zero(self):
+        server = self.start(data_dir=self.tempdir())
+        h.make_s3_client(server.endpoint).list_buckets()
+        self.assertEqual(server.stop(), 0)
+
+    def test_sigterm_with_idle_keepalive_connection_exits_zero(self):
+        server = self.start(data_dir=self.tempdir())
+        conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
+        conn.request("GET", "/_skiff/health")
+        conn.getresponse().read()
+        started = time.monotonic()
+        try:
+            self.assertEqual(server.stop(), 0)
+        finally:
+            conn.close()
+        self.assertLess(time.monotonic() - started, 5, "an idle connection held up shutdown")
+
+    def test_data_persists_across_restart(self):
+        data_dir = self.tempdir()
+        server = self.start(data_dir=data_dir)
+        s3 = h.make_s3_client(server.endpoint)
+        bucket = h.unique_name("persist")
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key="dir/obj.txt", Body=b"survives restarts",
+                      ContentType="text/plain", Metadata={"color": "blue"})
+        self.assertEqual(server.stop(), 0)
+        self.assertTrue(os.listdir(data_dir), "nothing was written to --data-dir")
+
+        server = self.start(data_dir=data_dir)
+        s3 = h.make_s3_client(server.endpoint)
+        got = s3.get_object(Bucket=bucket, Key="dir/obj.txt")
+        self.assertEqual(got["Body"].read(), b"survives restarts")
+        self.assertEqual(got["ContentType"], "text/plain")
+        self.assertEqual(got["Metadata"], {"color": "blue"})
+        self.assertIn(bucket, [b["Name"] for b in s3.list_buckets()["Buckets"]])
+        self.assertEqual(server.stop(), 0)
+
+    def test_in_memory_keeps_nothing(self):
+        data_dir = self.tempdir()
+        server = self.start(data_dir=data_dir, in_memory=True)
+        s3 = h.make_s3_client(server.endpoint)
+        bucket = h.unique_name("mem")
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key="k", Body=b"in memory")
+        self.assertEqual(s3.get_object(Bucket=bucket, Key="k")["Body"].read(), b"in memory")
+        self.assertEqual(server.stop(), 0)
+        self.assertEqual(os.listdir(data_dir), [], "--in-memory wrote files to --data-dir")
+
+        server = self.start(data_dir=data_dir, in_memory=True)
+        s3 = h.make_s3_client(server.endpoint)
+        self.assertNotIn(bucket, [b["Name"] for b in s3.list_buckets()["Buckets"]])
+        self.assertEqual(server.stop(), 0)
+
+    def test_skiff_credentials_env(self):
+        server = self.start(data_dir=self.tempdir(),
+                            env={"SKIFF_CREDENTIALS": "AK2:SK2:111111111111"})
+        s3 = h.make_s3_client(server.endpoint, access_key="AK2", secret_key="SK2")
+        bucket = h.unique_name("ak2")
+        s3.create_bucket(Bucket=bucket)
+        self.assertIn(bucket, [b["Name"] for b in s3.list_buckets()["Buckets"]])
+        with self.assertRaises(ClientError) as ctx:
+            h.make_s3_client(server.endpoint, access_key="AK2", secret_key="wrong").list_buckets()
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "SignatureDoesNotMatch")
+        # The default test/test credential still works, in its own account.
+        default = h.make_s3_client(server.endpoint)
+        self.assertNotIn(bucket, [b["Name"] for b in default.list_buckets()["Buckets"]])
+        self.assertEqual(server.stop(), 0)
+
+    def test_skiff_in_memory_env(self):
+        # SKIFF_IN_MEMORY is the env spelling of --in-memory.
+        data_dir = self.tempdir()
+        server = self.start(data_dir=data_dir, env={"SKIFF_IN_MEMORY": "true"})
+        s3 = h.make_s3_client(server.endpoint)
+        s3.create_bucket(Bucket=h.unique_name("envmem"))
+        self.assertEqual(server.stop(), 0)
+        self.assertEqual(os.listdir(data_dir), [], "SKIFF_IN_MEMORY=1 wrote files to --data-dir")
+
+
+if __name__ == "__main__":
+    unittest.main()
