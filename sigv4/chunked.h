@@ -5,8 +5,10 @@
 // by the chunk size.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,8 +27,16 @@ struct ChunkedOptions {
   Scope scope;
   // Lower-case trailer header names announced in x-amz-trailer (e.g. "x-amz-checksum-crc32").
   std::vector<std::string> expected_trailers;
+  // x-amz-decoded-content-length when the request sent it: the decoded payload must have exactly
+  // this many bytes (kDecodedLengthMismatch, reported as soon as it is exceeded).
+  std::optional<uint64_t> decoded_content_length;
 };
 
+// Framing: "<hex-size>;chunk-signature=<sig>\r\n<data>\r\n" per chunk (no extension in
+// STREAMING-UNSIGNED-PAYLOAD-TRAILER), a final zero-size chunk, then either "\r\n" or trailer
+// lines ("x-amz-checksum-crc32:<b64>\r\n", plus "x-amz-trailer-signature:<sig>\r\n" when
+// signed) and "\r\n". A chunk's bytes reach the sink before its signature (which follows the
+// data) can be checked: callers must stage the output and discard it if Feed/Finish fail.
 class ChunkedDecoder {
  public:
   using Sink = std::function<void(std::string_view decoded)>;
