@@ -1,0 +1,116 @@
+// Database::Open and the SQLite Database: file layout, pragmas, migrations, reset.
+#include "storage/database.h"
+
+#include <atomic>
+#include <filesystem>
+#include <system_error>
+
+#include "storage/blobs.h"
+#include "storage/schema.h"
+#include "storage/sqlite_object_store.h"
+#include "storage/store_core.h"
+
+namespace skiff::storage {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+// WAL + synchronous=NORMAL: a commit is durable against a crash of the process (the promise a
+// 2xx makes), though not against power loss. foreign_keys guard blob and bucket references.
+constexpr const char* kFilePragmas =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+// The one in-memory connection: no journal file anywhere.
+constexpr const char* kMemoryPragmas = "PRAGMA journal_mode = MEMORY; PRAGMA foreign_keys = ON;";
+
+class SqliteDatabase : public Database {
+ public:
+  SqliteDatabase(std::shared_ptr<StoreCore> core, std::string location, int schema_version)
+      : core_(std::move(core)),
+        objects_(core_),
+        location_(std::move(location)),
+        schema_version_(schema_version) {}
+  ~SqliteDatabase() override { Close(); }
+
+  ObjectStore& objects() override { return objects_; }
+  std::string location() const override { return location_; }
+  int schema_version() const override { return schema_version_; }
+  void Close() override { core_->pool.Close(); }
+
+  Status Reset(const std::string& scope) override {
+    if (scope == "dynamodb") return Status::Ok();  // no DynamoDB state exists yet
+    if (!scope.empty() && scope != "s3") {
+      return {Code::kInvalidArgument, "unknown reset scope " + scope};
+    }
+    Result<std::unique_ptr<WriteTransaction>> txn = WriteTransaction::Begin(core_->pool);
+    if (!txn.ok()) return txn.status();
+    // Blobs go with the objects: open readers on disk keep their snapshot; in-memory readers of
+    // a reset store fail their next chunk read.
+    Status status = (*txn)->conn().Exec(
+        "DELETE FROM objects; DELETE FROM bucket_configs; DELETE FROM buckets;"
+        "DELETE FROM blob_chunks WHERE blob_id IN (SELECT id FROM blobs WHERE state <> 'staged');"
+        "DELETE FROM blobs WHERE state <> 'staged';");
+    if (!status.ok()) return status;
+    return (*txn)->Commit();
+  }
+
+ private:
+  std::shared_ptr<StoreCore> core_;
+  SqliteObjectStore objects_;
+  std::string location_;
+  int schema_version_;
+};
+
+std::string UniqueMemoryName() {
+  static std::atomic<uint64_t> counter{0};
+  return "skiff-" + std::to_string(reinterpret_cast<uintptr_t>(&counter)) + "-" +
+         std::to_string(counter.fetch_add(1));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
+  std::string writer_uri, reader_uri, location;
+  if (options.in_memory) {
+    // A private in-memory database per Open; the name only tells SQLite's errors apart.
+    writer_uri = "file:" + UniqueMemoryName() + "?mode=memory";
+    location = ":memory:";
+  } else {
+    std::error_code error;
+    std::filesystem::create_directories(options.directory, error);
+    if (error) {
+      return Result<std::unique_ptr<Database>>(
+          Code::kIo, "cannot create data directory " + options.directory + ": " + error.message());
+    }
+    std::filesystem::path path = std::filesystem::path(options.directory) / "skiff.db";
+    location = path.string();
+    // The plain path, not a URI: characters like '?' or '%' in it must not be interpreted.
+    writer_uri = location;
+    reader_uri = location;
+  }
+
+  Result<std::unique_ptr<sqlite::Connection>> writer =
+      sqlite::Connection::Open(writer_uri, /*create=*/true);
+  if (!writer.ok()) return writer.status();
+  sqlite::Connection& conn = **writer;
+  sqlite3_busy_timeout(conn.raw(), kBusyTimeoutMs);
+  Status status = conn.Exec(options.in_memory ? kMemoryPragmas : kFilePragmas);
+  if (!status.ok()) return Status(status.code(), location + ": " + status.message());
+  if (!options.in_memory) {
+    sqlite::Stmt mode(conn, "PRAGMA journal_mode");
+    if (!mode.Step() || mode.Text(0) != "wal") {
+      return Result<std::unique_ptr<Database>>(
+          mode.status().ok() ? Code::kIo : mode.status().code(),
+          location + ": cannot switch to WAL mode");
+    }
+  }
+  Result<int> version = Migrate(conn);
+  if (!version.ok()) return Status(version.code(), location + ": " + version.status().message());
+
+  auto core = std::make_shared<StoreCore>(std::move(*writer), reader_uri);
+  status = SweepBlobs(*core);
+  if (!status.ok()) return Status(status.code(), location + ": " + status.message());
+  return std::unique_ptr<Database>(
+      std::make_unique<SqliteDatabase>(std::move(core), location, *version));
+}
+
+}  // namespace skiff::storage

@@ -1,0 +1,126 @@
+#include "storage/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace skiff::storage {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Append only: never edit a shipped step; add a new one. Keys and names are TEXT with the
+// default BINARY collation, so comparisons and ORDER BY are UTF-8 byte order, as S3 lists.
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, R"sql(
+CREATE TABLE buckets (
+  name        TEXT PRIMARY KEY,
+  owner       TEXT NOT NULL,
+  region      TEXT NOT NULL,
+  created_ms  INTEGER NOT NULL,
+  versioning  TEXT NOT NULL DEFAULT '',     -- '', 'Enabled', 'Suspended'
+  object_lock INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE bucket_configs (
+  bucket   TEXT NOT NULL REFERENCES buckets(name),
+  kind     TEXT NOT NULL,                   -- 'policy', 'cors', 'tagging', ...
+  document TEXT NOT NULL,
+  PRIMARY KEY (bucket, kind)
+);
+
+-- A body, stored as chunks of chunk_size bytes (the last may be shorter). 'staged' while an
+-- upload writes it, 'committed' once an object owns it, 'garbage' once no object does (chunks
+-- are deleted right after; anything left is swept at open).
+CREATE TABLE blobs (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  size       INTEGER NOT NULL DEFAULT 0,
+  chunk_size INTEGER NOT NULL,
+  state      TEXT NOT NULL CHECK (state IN ('staged', 'committed', 'garbage'))
+);
+CREATE INDEX blobs_by_state ON blobs(state) WHERE state <> 'committed';
+
+CREATE TABLE blob_chunks (
+  blob_id INTEGER NOT NULL REFERENCES blobs(id),
+  seq     INTEGER NOT NULL,
+  data    BLOB NOT NULL,
+  PRIMARY KEY (blob_id, seq)
+);
+
+-- One row per object version or delete marker. seq orders versions (newest = largest); it is
+-- never reused, so a "null" version rewritten in a suspended bucket moves to the front.
+CREATE TABLE objects (
+  seq                INTEGER PRIMARY KEY AUTOINCREMENT,
+  bucket             TEXT NOT NULL REFERENCES buckets(name),
+  key                TEXT NOT NULL,
+  version_id         TEXT NOT NULL,
+  is_latest          INTEGER NOT NULL,
+  is_delete_marker   INTEGER NOT NULL,
+  size               INTEGER NOT NULL,
+  etag               TEXT NOT NULL,
+  last_modified_ms   INTEGER NOT NULL,
+  owner              TEXT NOT NULL,
+  attributes         BLOB,
+  checksum_algorithm TEXT NOT NULL DEFAULT '',
+  checksum_value     TEXT NOT NULL DEFAULT '',
+  checksum_type      TEXT NOT NULL DEFAULT '',
+  storage_class      TEXT NOT NULL DEFAULT '',
+  parts_count        INTEGER NOT NULL DEFAULT 0,
+  part_sizes         BLOB,
+  blob_id            INTEGER REFERENCES blobs(id),
+  UNIQUE (bucket, key, version_id)
+);
+CREATE INDEX objects_by_key ON objects(bucket, key, seq DESC);
+-- What ListObjects walks: current versions that are not delete markers.
+CREATE INDEX objects_current ON objects(bucket, key) WHERE is_latest = 1 AND is_delete_marker = 0;
+CREATE INDEX objects_by_blob ON objects(blob_id);
+)sql"},
+  };
+  return kMigrations;
+}
+
+Result<int> UserVersion(sqlite::Connection& conn) {
+  sqlite::Stmt stmt(conn, "PRAGMA user_version");
+  if (!stmt.Step()) {
+    if (!stmt.status().ok()) return stmt.status();
+    return Result<int>(Code::kInternal, "PRAGMA user_version returned no row");
+  }
+  return static_cast<int>(stmt.Int(0));
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return Migrations().back().version; }
+
+Result<int> Migrate(sqlite::Connection& conn) {
+  Result<int> current = UserVersion(conn);
+  if (!current.ok()) return current;
+  if (*current > LatestSchemaVersion()) {
+    return Result<int>(Code::kCorrupt, "database schema version " + std::to_string(*current) +
+                                           " is newer than this Skiff supports (" +
+                                           std::to_string(LatestSchemaVersion()) + ")");
+  }
+  for (const Migration& migration : Migrations()) {
+    if (migration.version <= *current) continue;
+    Status status = conn.Exec("BEGIN IMMEDIATE");
+    if (!status.ok()) return status;
+    status = conn.Exec(migration.sql);
+    if (status.ok()) {
+      std::string bump = "PRAGMA user_version = " + std::to_string(migration.version);
+      status = conn.Exec(bump.c_str());
+    }
+    if (status.ok()) status = conn.Exec("COMMIT");
+    if (!status.ok()) {
+      conn.Exec("ROLLBACK");
+      return Status(status.code(), "migration " + std::to_string(migration.version) + ": " +
+                                       status.message());
+    }
+    *current = migration.version;
+  }
+  return *current;
+}
+
+}  // namespace skiff::storage
