@@ -87,7 +87,8 @@ class SkiffServer:
                 lines.put(line)
             lines.put(None)
 
-        threading.Thread(target=pump, daemon=True).start()
+        self._pump = threading.Thread(target=pump, daemon=True)
+        self._pump.start()
         deadline = datetime.datetime.now() + datetime.timedelta(seconds=STARTUP_TIMEOUT)
         while True:
             remaining = (deadline - datetime.datetime.now()).total_seconds()
@@ -128,16 +129,27 @@ class SkiffServer:
         except subprocess.TimeoutExpired:
             self.kill()
             code = None
-        self.proc = None
+        self._release()
         return code
 
     def kill(self):
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        self._release()
+
+    def _release(self):
+        if self.proc is None:
+            return
+        self._pump.join(5)
+        self.proc.stdout.close()
+        self.proc = None
 
     def cleanup(self):
         self.kill()
+        if self._stderr_file is not None:
+            self._stderr_file.close()
+            self._stderr_file = None
         if self._own_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 

@@ -115,18 +115,45 @@ class StartupAndHealthTest(h.SkiffTestCase):
         self.assertEqual(h.error_fields(resp.body)["Code"], "NoSuchBucket")
 
     def test_transfer_encoding_chunked_body_is_dechunked(self):
+        # What boto3 sends over TLS and the JS SDK sends for streams: HTTP chunked framing around
+        # an aws-chunked body with a trailing checksum. The HTTP chunks deliberately cut across
+        # the aws-chunked frames.
+        bucket = self.new_bucket()
+        payload = b"first part|" + b"x" * 9000 + b"|last"
+        inner = h.unsigned_trailer_body([payload[:8192], payload[8192:]], "x-amz-checksum-crc32",
+                                        h.b64_checksum("CRC32", payload))
+        cuts = [0, 5, 100, 8200, 8201, len(inner)]
+        wire = b"".join(f"{cuts[i + 1] - cuts[i]:x}\r\n".encode() + inner[cuts[i]:cuts[i + 1]]
+                        + b"\r\n" for i in range(len(cuts) - 1)) + b"0\r\n\r\n"
+        hdrs = {"Host": f"{self.server.host}:{self.server.port}",
+                "Transfer-Encoding": "chunked", "Content-Encoding": "aws-chunked",
+                "x-amz-decoded-content-length": str(len(payload)),
+                "x-amz-trailer": "x-amz-checksum-crc32"}
+        path = f"/{bucket}/chunked"
+        h.sign_headers("PUT", path, "", hdrs, "STREAMING-UNSIGNED-PAYLOAD-TRAILER")
+        resp = self.raw(h.build_request_bytes("PUT", path, "", hdrs, wire), "PUT")
+        self.assertEqual(resp.status, 200, resp.describe())
+        got = self.s3().get_object(Bucket=bucket, Key="chunked")
+        self.assertEqual(got["Body"].read(), payload)
+        self.assertEqual(got["ContentLength"], len(payload))
+
+    def test_plain_transfer_encoding_chunked_is_not_implemented(self):
+        # S3 refuses an HTTP-chunked object body that is not aws-chunked: 501 NotImplemented
+        # naming the Transfer-Encoding header (aws/aws-sdk-js-v3#3383, aws/aws-sdk-go#4944).
         bucket = self.new_bucket()
         parts = [b"first part|", b"x" * 5000, b"|last"]
         wire = b"".join(f"{len(p):x}\r\n".encode() + p + b"\r\n" for p in parts) + b"0\r\n\r\n"
         hdrs = {"Host": f"{self.server.host}:{self.server.port}",
                 "Transfer-Encoding": "chunked"}
-        path = f"/{bucket}/chunked"
+        path = f"/{bucket}/plain-chunked"
         h.sign_headers("PUT", path, "", hdrs, "UNSIGNED-PAYLOAD")
         resp = self.raw(h.build_request_bytes("PUT", path, "", hdrs, wire), "PUT")
-        self.assertEqual(resp.status, 200, resp.describe())
-        got = self.s3().get_object(Bucket=bucket, Key="chunked")
-        self.assertEqual(got["Body"].read(), b"".join(parts))
-        self.assertEqual(got["ContentLength"], len(b"".join(parts)))
+        fields = self.assertS3Error(
+            resp, 501, "NotImplemented",
+            "A header you provided implies functionality that is not implemented")
+        self.assertEqual(fields.get("Header"), "Transfer-Encoding")
+        with self.assertRaises(ClientError):
+            self.s3().head_object(Bucket=bucket, Key="plain-chunked")
 
     def test_malformed_request_gets_400(self):
         try:
@@ -153,7 +180,7 @@ class LifecycleTest(unittest.TestCase):
 
     def start(self, **kwargs):
         server = h.SkiffServer(**kwargs).start()
-        self.addCleanup(server.kill)
+        self.addCleanup(server.cleanup)
         return server
 
     def test_sigterm_exits_zero(self):
