@@ -404,13 +404,16 @@ class S3ObjectsTest(h.SkiffTestCase):
         self.assertClientError(ctx.exception, "InvalidArgument", 400)
         self.assertNotStored("sse-bad")
 
-    def test_canned_acl_accepted(self):
-        # New buckets have ACLs disabled (BucketOwnerEnforced): these two canned ACLs are the
-        # ones S3 still accepts.
-        for acl in ("private", "bucket-owner-full-control"):
-            with self.subTest(acl=acl):
-                resp = self.put(f"acl-{acl}", b"x", ACL=acl)
-                self.assertEqual(resp["ResponseMetadata"]["HTTPStatusCode"], 200)
+    def test_canned_acl(self):
+        # New buckets have ACLs disabled (Object Ownership BucketOwnerEnforced): S3 accepts a PUT
+        # with no ACL or with bucket-owner-full-control, and refuses any other grant.
+        resp = self.put("acl-owner", b"x", ACL="bucket-owner-full-control")
+        self.assertEqual(resp["ResponseMetadata"]["HTTPStatusCode"], 200)
+        with self.assertRaises(ClientError) as ctx:
+            self.put("acl-public", b"x", ACL="public-read")
+        self.assertClientError(ctx.exception, "AccessControlListNotSupported", 400,
+                               "The bucket does not allow ACLs")
+        self.assertNotStored("acl-public")
 
     def test_storage_class(self):
         self.put("sc-standard", b"x")
