@@ -1,0 +1,218 @@
+#include "server/s3/routes.h"
+
+#include <array>
+
+#include "server/s3/addressing.h"
+
+namespace skiff::s3 {
+namespace {
+
+using H = Handler;
+constexpr Scope kSvc = Scope::kService;
+constexpr Scope kBkt = Scope::kBucket;
+constexpr Scope kObj = Scope::kObject;
+
+// Method and URI of every row follow botocore's s3 service-2.json. Where two API names share
+// one request shape (GetBucketLifecycle / GetBucketLifecycleConfiguration), the current name has
+// the row.
+constexpr Route kRoutes[] = {
+    // --- service ---
+    {"GET", kSvc, "", "", "", "ListBuckets", H::kListBuckets},
+
+    // --- bucket, PUT ---
+    {"PUT", kBkt, "abac", "", "", "PutBucketAbac", H::kNotImplemented},
+    {"PUT", kBkt, "accelerate", "", "", "PutBucketAccelerateConfiguration", H::kNotImplemented},
+    {"PUT", kBkt, "acl", "", "", "PutBucketAcl", H::kNotImplemented},
+    {"PUT", kBkt, "analytics", "", "", "PutBucketAnalyticsConfiguration", H::kNotImplemented},
+    {"PUT", kBkt, "cors", "", "", "PutBucketCors", H::kNotImplemented},
+    {"PUT", kBkt, "encryption", "", "", "PutBucketEncryption", H::kNotImplemented},
+    {"PUT", kBkt, "intelligent-tiering", "", "", "PutBucketIntelligentTieringConfiguration",
+     H::kNotImplemented},
+    {"PUT", kBkt, "inventory", "", "", "PutBucketInventoryConfiguration", H::kNotImplemented},
+    {"PUT", kBkt, "lifecycle", "", "", "PutBucketLifecycleConfiguration", H::kNotImplemented},
+    {"PUT", kBkt, "logging", "", "", "PutBucketLogging", H::kNotImplemented},
+    {"PUT", kBkt, "metadataInventoryTable", "", "",
+     "UpdateBucketMetadataInventoryTableConfiguration", H::kNotImplemented},
+    {"PUT", kBkt, "metadataJournalTable", "", "", "UpdateBucketMetadataJournalTableConfiguration",
+     H::kNotImplemented},
+    {"PUT", kBkt, "metrics", "", "", "PutBucketMetricsConfiguration", H::kNotImplemented},
+    {"PUT", kBkt, "notification", "", "", "PutBucketNotificationConfiguration",
+     H::kNotImplemented},
+    {"PUT", kBkt, "object-lock", "", "", "PutObjectLockConfiguration", H::kNotImplemented},
+    {"PUT", kBkt, "ownershipControls", "", "", "PutBucketOwnershipControls", H::kNotImplemented},
+    {"PUT", kBkt, "policy", "", "", "PutBucketPolicy", H::kNotImplemented},
+    {"PUT", kBkt, "publicAccessBlock", "", "", "PutPublicAccessBlock", H::kNotImplemented},
+    {"PUT", kBkt, "replication", "", "", "PutBucketReplication", H::kNotImplemented},
+    {"PUT", kBkt, "requestPayment", "", "", "PutBucketRequestPayment", H::kNotImplemented},
+    {"PUT", kBkt, "tagging", "", "", "PutBucketTagging", H::kNotImplemented},
+    {"PUT", kBkt, "versioning", "", "", "PutBucketVersioning", H::kNotImplemented},
+    {"PUT", kBkt, "website", "", "", "PutBucketWebsite", H::kNotImplemented},
+    {"PUT", kBkt, "", "", "", "CreateBucket", H::kCreateBucket},
+
+    // --- bucket, GET ---
+    {"GET", kBkt, "abac", "", "", "GetBucketAbac", H::kNotImplemented},
+    {"GET", kBkt, "accelerate", "", "", "GetBucketAccelerateConfiguration", H::kNotImplemented},
+    {"GET", kBkt, "acl", "", "", "GetBucketAcl", H::kNotImplemented},
+    {"GET", kBkt, "analytics", "id", "", "GetBucketAnalyticsConfiguration", H::kNotImplemented},
+    {"GET", kBkt, "analytics", "", "", "ListBucketAnalyticsConfigurations", H::kNotImplemented},
+    {"GET", kBkt, "cors", "", "", "GetBucketCors", H::kNotImplemented},
+    {"GET", kBkt, "encryption", "", "", "GetBucketEncryption", H::kNotImplemented},
+    {"GET", kBkt, "intelligent-tiering", "id", "", "GetBucketIntelligentTieringConfiguration",
+     H::kNotImplemented},
+    {"GET", kBkt, "intelligent-tiering", "", "", "ListBucketIntelligentTieringConfigurations",
+     H::kNotImplemented},
+    {"GET", kBkt, "inventory", "id", "", "GetBucketInventoryConfiguration", H::kNotImplemented},
+    {"GET", kBkt, "inventory", "", "", "ListBucketInventoryConfigurations", H::kNotImplemented},
+    {"GET", kBkt, "lifecycle", "", "", "GetBucketLifecycleConfiguration", H::kNotImplemented},
+    {"GET", kBkt, "location", "", "", "GetBucketLocation", H::kGetBucketLocation},
+    {"GET", kBkt, "logging", "", "", "GetBucketLogging", H::kNotImplemented},
+    {"GET", kBkt, "metadataConfiguration", "", "", "GetBucketMetadataConfiguration",
+     H::kNotImplemented},
+    {"GET", kBkt, "metadataTable", "", "", "GetBucketMetadataTableConfiguration",
+     H::kNotImplemented},
+    {"GET", kBkt, "metrics", "id", "", "GetBucketMetricsConfiguration", H::kNotImplemented},
+    {"GET", kBkt, "metrics", "", "", "ListBucketMetricsConfigurations", H::kNotImplemented},
+    {"GET", kBkt, "notification", "", "", "GetBucketNotificationConfiguration",
+     H::kNotImplemented},
+    {"GET", kBkt, "object-lock", "", "", "GetObjectLockConfiguration", H::kNotImplemented},
+    {"GET", kBkt, "ownershipControls", "", "", "GetBucketOwnershipControls", H::kNotImplemented},
+    {"GET", kBkt, "policy", "", "", "GetBucketPolicy", H::kNotImplemented},
+    {"GET", kBkt, "policyStatus", "", "", "GetBucketPolicyStatus", H::kNotImplemented},
+    {"GET", kBkt, "publicAccessBlock", "", "", "GetPublicAccessBlock", H::kNotImplemented},
+    {"GET", kBkt, "replication", "", "", "GetBucketReplication", H::kNotImplemented},
+    {"GET", kBkt, "requestPayment", "", "", "GetBucketRequestPayment", H::kNotImplemented},
+    {"GET", kBkt, "session", "", "", "CreateSession", H::kNotImplemented},
+    {"GET", kBkt, "tagging", "", "", "GetBucketTagging", H::kNotImplemented},
+    {"GET", kBkt, "uploads", "", "", "ListMultipartUploads", H::kNotImplemented},
+    {"GET", kBkt, "versioning", "", "", "GetBucketVersioning", H::kNotImplemented},
+    {"GET", kBkt, "versions", "", "", "ListObjectVersions", H::kNotImplemented},
+    {"GET", kBkt, "website", "", "", "GetBucketWebsite", H::kNotImplemented},
+    {"GET", kBkt, "list-type=2", "", "", "ListObjectsV2", H::kListObjectsV2},
+    {"GET", kBkt, "", "", "", "ListObjects", H::kListObjects},
+
+    // --- bucket, DELETE ---
+    {"DELETE", kBkt, "analytics", "", "", "DeleteBucketAnalyticsConfiguration",
+     H::kNotImplemented},
+    {"DELETE", kBkt, "cors", "", "", "DeleteBucketCors", H::kNotImplemented},
+    {"DELETE", kBkt, "encryption", "", "", "DeleteBucketEncryption", H::kNotImplemented},
+    {"DELETE", kBkt, "intelligent-tiering", "", "",
+     "DeleteBucketIntelligentTieringConfiguration", H::kNotImplemented},
+    {"DELETE", kBkt, "inventory", "", "", "DeleteBucketInventoryConfiguration",
+     H::kNotImplemented},
+    {"DELETE", kBkt, "lifecycle", "", "", "DeleteBucketLifecycle", H::kNotImplemented},
+    {"DELETE", kBkt, "metadataConfiguration", "", "", "DeleteBucketMetadataConfiguration",
+     H::kNotImplemented},
+    {"DELETE", kBkt, "metadataTable", "", "", "DeleteBucketMetadataTableConfiguration",
+     H::kNotImplemented},
+    {"DELETE", kBkt, "metrics", "", "", "DeleteBucketMetricsConfiguration", H::kNotImplemented},
+    {"DELETE", kBkt, "ownershipControls", "", "", "DeleteBucketOwnershipControls",
+     H::kNotImplemented},
+    {"DELETE", kBkt, "policy", "", "", "DeleteBucketPolicy", H::kNotImplemented},
+    {"DELETE", kBkt, "publicAccessBlock", "", "", "DeletePublicAccessBlock", H::kNotImplemented},
+    {"DELETE", kBkt, "replication", "", "", "DeleteBucketReplication", H::kNotImplemented},
+    {"DELETE", kBkt, "tagging", "", "", "DeleteBucketTagging", H::kNotImplemented},
+    {"DELETE", kBkt, "website", "", "", "DeleteBucketWebsite", H::kNotImplemented},
+    {"DELETE", kBkt, "", "", "", "DeleteBucket", H::kDeleteBucket},
+
+    // --- bucket, HEAD / POST ---
+    {"HEAD", kBkt, "", "", "", "HeadBucket", H::kHeadBucket},
+    {"POST", kBkt, "delete", "", "", "DeleteObjects", H::kNotImplemented},
+    {"POST", kBkt, "metadataConfiguration", "", "", "CreateBucketMetadataConfiguration",
+     H::kNotImplemented},
+    {"POST", kBkt, "metadataTable", "", "", "CreateBucketMetadataTableConfiguration",
+     H::kNotImplemented},
+    // Browser-based form upload (POST Object): not in botocore's model but real S3 has it.
+    {"POST", kBkt, "", "", "", "PostObject", H::kNotImplemented},
+
+    // --- object, PUT ---
+    {"PUT", kObj, "acl", "", "", "PutObjectAcl", H::kNotImplemented},
+    {"PUT", kObj, "encryption", "", "", "UpdateObjectEncryption", H::kNotImplemented},
+    {"PUT", kObj, "legal-hold", "", "", "PutObjectLegalHold", H::kNotImplemented},
+    {"PUT", kObj, "renameObject", "", "", "RenameObject", H::kNotImplemented},
+    {"PUT", kObj, "retention", "", "", "PutObjectRetention", H::kNotImplemented},
+    {"PUT", kObj, "tagging", "", "", "PutObjectTagging", H::kNotImplemented},
+    {"PUT", kObj, "partNumber", "uploadId", "x-amz-copy-source", "UploadPartCopy",
+     H::kNotImplemented},
+    {"PUT", kObj, "partNumber", "uploadId", "", "UploadPart", H::kNotImplemented},
+    {"PUT", kObj, "", "", "x-amz-copy-source", "CopyObject", H::kNotImplemented},
+    {"PUT", kObj, "", "", "", "PutObject", H::kPutObject},
+
+    // --- object, GET ---
+    {"GET", kObj, "acl", "", "", "GetObjectAcl", H::kNotImplemented},
+    {"GET", kObj, "attributes", "", "", "GetObjectAttributes", H::kNotImplemented},
+    {"GET", kObj, "legal-hold", "", "", "GetObjectLegalHold", H::kNotImplemented},
+    {"GET", kObj, "retention", "", "", "GetObjectRetention", H::kNotImplemented},
+    {"GET", kObj, "tagging", "", "", "GetObjectTagging", H::kNotImplemented},
+    {"GET", kObj, "torrent", "", "", "GetObjectTorrent", H::kNotImplemented},
+    {"GET", kObj, "uploadId", "", "", "ListParts", H::kNotImplemented},
+    {"GET", kObj, "", "", "", "GetObject", H::kGetObject},
+
+    // --- object, HEAD / DELETE / POST ---
+    {"HEAD", kObj, "", "", "", "HeadObject", H::kHeadObject},
+    {"DELETE", kObj, "tagging", "", "", "DeleteObjectTagging", H::kNotImplemented},
+    {"DELETE", kObj, "uploadId", "", "", "AbortMultipartUpload", H::kNotImplemented},
+    {"DELETE", kObj, "", "", "", "DeleteObject", H::kDeleteObject},
+    {"POST", kObj, "restore", "", "", "RestoreObject", H::kNotImplemented},
+    {"POST", kObj, "select", "", "", "SelectObjectContent", H::kNotImplemented},
+    {"POST", kObj, "uploads", "", "", "CreateMultipartUpload", H::kNotImplemented},
+    {"POST", kObj, "uploadId", "", "", "CompleteMultipartUpload", H::kNotImplemented},
+};
+
+bool QueryRequirementMet(std::string_view requirement, const QueryParams& query) {
+  if (requirement.empty()) return true;
+  size_t eq = requirement.find('=');
+  if (eq == std::string_view::npos) return query.Has(requirement);
+  const std::string* v = query.Find(requirement.substr(0, eq));
+  return v != nullptr && *v == requirement.substr(eq + 1);
+}
+
+}  // namespace
+
+bool QueryParams::Parse(std::string_view raw) {
+  params_.clear();
+  while (!raw.empty()) {
+    size_t amp = raw.find('&');
+    std::string_view part = raw.substr(0, amp);
+    raw = amp == std::string_view::npos ? std::string_view() : raw.substr(amp + 1);
+    if (part.empty()) continue;
+    size_t eq = part.find('=');
+    std::string_view name = part.substr(0, eq);
+    std::string_view value = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
+    auto n = PercentDecode(name, /*plus_is_space=*/true);
+    auto v = PercentDecode(value, /*plus_is_space=*/true);
+    if (!n || !v) return false;
+    params_.emplace_back(std::move(*n), std::move(*v));
+  }
+  return true;
+}
+
+const std::string* QueryParams::Find(std::string_view name) const {
+  for (const auto& [n, v] : params_) {
+    if (n == name) return &v;
+  }
+  return nullptr;
+}
+
+std::string_view QueryParams::Get(std::string_view name) const {
+  const std::string* v = Find(name);
+  return v ? std::string_view(*v) : std::string_view();
+}
+
+std::span<const Route> RouteTable() { return kRoutes; }
+
+bool RouteMatches(const Route& route, std::string_view method, Scope scope,
+                  const QueryParams& query, const http::Headers& headers) {
+  return route.method == method && route.scope == scope &&
+         QueryRequirementMet(route.query1, query) && QueryRequirementMet(route.query2, query) &&
+         (route.header.empty() || headers.Has(route.header));
+}
+
+const Route* MatchRoute(std::string_view method, Scope scope, const QueryParams& query,
+                        const http::Headers& headers) {
+  for (const Route& r : kRoutes) {
+    if (RouteMatches(r, method, scope, query, headers)) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace skiff::s3
