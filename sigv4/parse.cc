@@ -111,8 +111,11 @@ void SplitSignedHeaders(std::string_view list, std::vector<std::string>& out) {
 }
 
 // x-amz-content-sha256 -> payload mode. Absent: kHex with an empty hash (caller computes).
-Error ParsePayload(const RequestView& request, ParsedAuth& auth, std::string& detail) {
+// Some presigners put it in the query (X-Amz-Content-Sha256) instead; the header wins.
+Error ParsePayload(const RequestView& request, ParsedAuth& auth, std::string& detail,
+                   const std::string* query_value = nullptr) {
   const std::string* value = FindHeader(request, "x-amz-content-sha256");
+  if (value == nullptr) value = query_value;
   if (value == nullptr) return Error::kNone;
   std::string_view v = TrimWhitespace(*value);
   auth.payload_hash = std::string(v);
@@ -298,7 +301,8 @@ ParseResult ParsePresigned(const RequestView& request,
   } else if (const std::string* header_token = FindHeader(request, "x-amz-security-token")) {
     auth.security_token = *header_token;
   }
-  if (Error e = ParsePayload(request, auth, result.detail); e != Error::kNone) {
+  if (Error e = ParsePayload(request, auth, result.detail, get("X-Amz-Content-Sha256"));
+      e != Error::kNone) {
     result.error = e;
   }
   return result;

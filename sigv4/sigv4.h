@@ -80,7 +80,9 @@ struct ParsedAuth {
   int64_t expires_seconds = 0;              // presigned only
   std::optional<std::string> security_token;
   PayloadMode payload_mode = PayloadMode::kHex;
-  std::string payload_hash;                 // the x-amz-content-sha256 value, or computed
+  // The x-amz-content-sha256 value as sent (header; for presigned URLs also the
+  // X-Amz-Content-Sha256 query parameter). Empty when absent: the caller supplies the hash.
+  std::string payload_hash;
 };
 
 struct ParseResult {
@@ -89,7 +91,10 @@ struct ParseResult {
   ParsedAuth auth;
 };
 
-// Parses the Authorization header (or the X-Amz-* presigned query parameters).
+// Parses the Authorization header (or the X-Amz-* presigned query parameters). Both at once is
+// kMalformedAuthorization, as AWS refuses it; SigV2 (header or query) is kUnsupportedAlgorithm.
+// Without X-Amz-Date the Date header (RFC 1123) dates the request; amz_date is then its
+// yyyymmddThhmmssZ form. `detail` carries AWS's wording where AWS has one.
 // `service_default_payload`: when x-amz-content-sha256 is absent (DynamoDB, STS), the payload
 // hash must be computed from the body by the caller; Parse then leaves payload_hash empty and
 // payload_mode kHex.
@@ -110,6 +115,9 @@ struct VerifyResult {
   std::string signing_key;        // raw 32 bytes, for streaming chunk verification
 };
 
+// Checks, in order: clock skew (header: |now - request time| > max_skew; presigned: not yet
+// valid beyond max_skew, or expired), credential-scope date == X-Amz-Date date, every signed
+// header present and host among them, then the signature.
 // Verifies the signature of `request` with `secret`. `payload_hash` is what goes in the last line
 // of the canonical request: the x-amz-content-sha256 value when present (hex or the literal
 // STREAMING-/UNSIGNED- string), "UNSIGNED-PAYLOAD" for presigned S3 URLs, otherwise the hex

@@ -203,6 +203,22 @@ TEST(Parse, PresignedForm) {
   EXPECT_EQ(*p.auth.security_token, "t+k=");
 }
 
+TEST(Parse, PresignedPayloadHashFromQuery) {
+  OwnedRequest r{"PUT", "/k", PresignQuery("60") + "&X-Amz-Content-Sha256=UNSIGNED-PAYLOAD",
+                 {{"Host", "h"}}, ""};
+  ParseResult p = Parse(r.View());
+  ASSERT_EQ(p.error, Error::kNone) << p.detail;
+  EXPECT_EQ(p.auth.payload_mode, PayloadMode::kUnsigned);
+  EXPECT_EQ(p.auth.payload_hash, "UNSIGNED-PAYLOAD");
+  r.query = PresignQuery("60") + "&X-Amz-Content-Sha256=bogus";
+  EXPECT_EQ(Parse(r.View()).error, Error::kInvalidContentSha256);
+  // Without either, the caller decides (S3 presigned URLs sign UNSIGNED-PAYLOAD).
+  r.query = PresignQuery("60");
+  p = Parse(r.View());
+  EXPECT_EQ(p.auth.payload_mode, PayloadMode::kHex);
+  EXPECT_EQ(p.auth.payload_hash, "");
+}
+
 TEST(Parse, PresignedExpiresBounds) {
   for (const char* ok : {"1", "604800"}) {
     OwnedRequest r{"GET", "/k", PresignQuery(ok), {{"Host", "h"}}, ""};
