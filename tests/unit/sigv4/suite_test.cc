@@ -14,6 +14,7 @@ namespace skiff::sigv4 {
 namespace {
 
 using testing::OwnedRequest;
+using testing::ParseRequestFile;
 using testing::ReadFile;
 
 const std::string kSuiteDir = std::string(SKIFF_TESTDATA_DIR) + "/aws-sigv4-suite";
@@ -39,40 +40,6 @@ std::string JsonValue(const std::string& json, const std::string& key) {
   }
   size_t end = json.find_first_of(",\n}", start);
   return json.substr(start, end - start);
-}
-
-// Parses the suite's raw HTTP request files: request line, "Name:value" headers (a line that
-// starts with whitespace continues the previous value), blank line, body.
-OwnedRequest ParseRequestFile(const std::string& text) {
-  OwnedRequest r;
-  size_t pos = 0;
-  auto next_line = [&]() -> std::optional<std::string> {
-    if (pos > text.size()) return std::nullopt;
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    std::string line = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    return line;
-  };
-  std::string request_line = *next_line();
-  size_t first_space = request_line.find(' ');
-  size_t last_space = request_line.rfind(' ');
-  r.method = request_line.substr(0, first_space);
-  std::string target = request_line.substr(first_space + 1, last_space - first_space - 1);
-  size_t q = target.find('?');
-  r.path = target.substr(0, q);
-  r.query = q == std::string::npos ? "" : target.substr(q + 1);
-  while (auto line = next_line()) {
-    if (line->empty()) break;
-    if ((*line)[0] == ' ' || (*line)[0] == '\t') {
-      r.headers.back().second += " " + *line;
-      continue;
-    }
-    size_t colon = line->find(':');
-    r.headers.emplace_back(line->substr(0, colon), line->substr(colon + 1));
-  }
-  if (pos < text.size()) r.body = text.substr(pos);
-  return r;
 }
 
 std::string RemoveQueryParam(const std::string& query, const std::string& name) {
