@@ -41,6 +41,7 @@ constexpr std::array<ErrorInfo, static_cast<size_t>(S3Error::kCount_)> kErrorTab
     {"InvalidDigest", 400, "The Content-MD5 you specified is not valid."},
     {"InvalidEncryptionAlgorithmError", 400,
      "The encryption request you specified is not valid. The valid value is AES256."},
+    {"InvalidLocationConstraint", 400, "The specified location-constraint is not valid"},
     {"InvalidObjectState", 403, "The operation is not valid for the object's storage class"},
     {"InvalidPart", 400,
      "One or more of the specified parts could not be found.  The part may not have been "

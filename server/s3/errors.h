@@ -35,6 +35,7 @@ enum class S3Error {
   kInvalidBucketName,
   kInvalidDigest,
   kInvalidEncryptionAlgorithmError,
+  kInvalidLocationConstraint,
   kInvalidObjectState,
   kInvalidPart,
   kInvalidPartOrder,

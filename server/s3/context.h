@@ -1,0 +1,76 @@
+// Per-request state shared by the S3 operations, and the helpers every operation uses to
+// answer: success and error responses carry the same request ids, headers and journal record.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "server/common/auth.h"
+#include "server/common/config.h"
+#include "server/common/credentials.h"
+#include "server/common/request_log.h"
+#include "server/http/message.h"
+#include "server/s3/addressing.h"
+#include "server/s3/errors.h"
+#include "server/s3/routes.h"
+#include "server/s3/service.h"
+#include "storage/object_store.h"
+
+namespace skiff::s3 {
+
+struct RequestContext {
+  http::Request request;  // a copy: an Exchange outlives the session's Start() call
+  ServiceDeps deps;
+  Target target;
+  QueryParams query;
+  const Route* route = nullptr;
+  common::AuthOutcome auth;
+  common::RequestRecord record;
+  std::string request_id;
+  std::string host_id;
+
+  bool head() const { return request.method == "HEAD"; }
+  // The SigV4 scope region: the region the request was sent to.
+  const std::string& region() const { return auth.principal.region; }
+  const std::string& account() const { return auth.principal.account_id; }
+  storage::ObjectStore& store() const { return *deps.objects; }
+};
+
+using Ctx = std::shared_ptr<RequestContext>;
+
+// Adds the headers every S3 response carries, records the status and arranges the access-log
+// line for when the response has been written.
+http::Response Finalize(RequestContext& ctx, http::Response response);
+
+// An error answer: the XML body (none for HEAD), Content-Type and any extra headers.
+http::Response ErrorResponse(RequestContext& ctx, const ErrorReply& reply);
+
+// 200 with an XML body.
+http::Response XmlResponse(RequestContext& ctx, std::string body, int status = 200);
+
+// Loads the addressed bucket and applies the checks every bucket-scoped operation shares:
+// NoSuchBucket, 301 PermanentRedirect to the bucket's region, 403 for another account's bucket.
+// `check_region` false for operations that answer from any region (GetBucketLocation).
+std::optional<ErrorReply> ResolveBucket(RequestContext& ctx, storage::Bucket* bucket,
+                                        bool check_region = true);
+
+// Storage failure -> reply, with the resource elements S3 sends for it.
+ErrorReply StorageError(const RequestContext& ctx, const storage::Status& status);
+
+// Authentication failure -> reply (SignatureDoesNotMatch with its diagnostic elements, ...).
+ErrorReply AuthErrorReply(const RequestContext& ctx);
+
+// --- operations (one function per S3 operation, grouped by family in *_ops.cc) ---
+http::StartResult ListBuckets(const Ctx& ctx);
+http::StartResult CreateBucket(const Ctx& ctx);
+http::StartResult HeadBucket(const Ctx& ctx);
+http::StartResult DeleteBucket(const Ctx& ctx);
+http::StartResult GetBucketLocation(const Ctx& ctx);
+http::StartResult ListObjects(const Ctx& ctx, bool v2);
+http::StartResult PutObject(const Ctx& ctx);
+http::StartResult GetObject(const Ctx& ctx);  // GET and HEAD
+http::StartResult DeleteObject(const Ctx& ctx);
+
+}  // namespace skiff::s3
