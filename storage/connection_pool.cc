@@ -8,7 +8,6 @@ namespace {
 
 // Readers kept open when idle; more are opened under load and closed on return.
 constexpr size_t kMaxIdleReaders = 8;
-constexpr int kBusyTimeoutMs = 5000;
 
 }  // namespace
 
@@ -38,8 +37,11 @@ void Lease::Release() {
   if (lock_.owns_lock()) lock_.unlock();
 }
 
-ConnectionPool::ConnectionPool(std::unique_ptr<sqlite::Connection> writer, std::string reader_uri)
-    : writer_(std::move(writer)), reader_uri_(std::move(reader_uri)) {}
+ConnectionPool::ConnectionPool(std::unique_ptr<sqlite::Connection> writer, std::string reader_uri,
+                               int busy_timeout_ms)
+    : writer_(std::move(writer)),
+      reader_uri_(std::move(reader_uri)),
+      busy_timeout_ms_(busy_timeout_ms) {}
 
 ConnectionPool::~ConnectionPool() { Close(); }
 
@@ -68,7 +70,7 @@ Result<Lease> ConnectionPool::Read() {
     Result<std::unique_ptr<sqlite::Connection>> opened = sqlite::Connection::Open(reader_uri_, false);
     if (!opened.ok()) return opened.status();
     conn = std::move(*opened);
-    sqlite3_busy_timeout(conn->raw(), kBusyTimeoutMs);
+    sqlite3_busy_timeout(conn->raw(), busy_timeout_ms_);
     // A reader never writes; query_only turns a bug into an error instead of a lock fight.
     Status status = conn->Exec("PRAGMA query_only = ON");
     if (!status.ok()) return status;

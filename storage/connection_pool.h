@@ -41,7 +41,8 @@ class Lease {
 class ConnectionPool {
  public:
   // `reader_uri` empty means in-memory mode: every lease is the writer connection.
-  ConnectionPool(std::unique_ptr<sqlite::Connection> writer, std::string reader_uri);
+  ConnectionPool(std::unique_ptr<sqlite::Connection> writer, std::string reader_uri,
+                 int busy_timeout_ms);
   ~ConnectionPool();
 
   bool in_memory() const { return reader_uri_.empty(); }
@@ -58,6 +59,7 @@ class ConnectionPool {
   std::mutex writer_mutex_;
   std::unique_ptr<sqlite::Connection> writer_;
   const std::string reader_uri_;
+  const int busy_timeout_ms_;
 
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<sqlite::Connection>> idle_;

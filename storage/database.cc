@@ -13,8 +13,6 @@
 namespace skiff::storage {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
-
 // WAL + synchronous=NORMAL: a commit is durable against a crash of the process (the promise a
 // 2xx makes), though not against power loss. foreign_keys guard blob and bucket references.
 constexpr const char* kFilePragmas =
@@ -92,7 +90,7 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
       sqlite::Connection::Open(writer_uri, /*create=*/true);
   if (!writer.ok()) return writer.status();
   sqlite::Connection& conn = **writer;
-  sqlite3_busy_timeout(conn.raw(), kBusyTimeoutMs);
+  sqlite3_busy_timeout(conn.raw(), options.busy_timeout_ms);
   Status status = conn.Exec(options.in_memory ? kMemoryPragmas : kFilePragmas);
   if (!status.ok()) return Status(status.code(), location + ": " + status.message());
   if (!options.in_memory) {
@@ -106,7 +104,8 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
   Result<int> version = Migrate(conn);
   if (!version.ok()) return Status(version.code(), location + ": " + version.status().message());
 
-  auto core = std::make_shared<StoreCore>(std::move(*writer), reader_uri);
+  auto core =
+      std::make_shared<StoreCore>(std::move(*writer), reader_uri, options.busy_timeout_ms);
   status = SweepBlobs(*core);
   if (!status.ok()) return Status(status.code(), location + ": " + status.message());
   return std::unique_ptr<Database>(

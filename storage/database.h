@@ -12,6 +12,8 @@ namespace skiff::storage {
 struct DatabaseOptions {
   std::string directory;    // created if missing; the file is <directory>/skiff.db
   bool in_memory = false;   // ignore `directory`, keep everything in RAM
+  // How long a write waits for another process's lock before failing with kBusy.
+  int busy_timeout_ms = 5000;
 };
 
 class Database {

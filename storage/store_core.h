@@ -31,8 +31,9 @@ class BlobPins {
 };
 
 struct StoreCore {
-  StoreCore(std::unique_ptr<sqlite::Connection> writer, std::string reader_uri)
-      : pool(std::move(writer), std::move(reader_uri)) {}
+  StoreCore(std::unique_ptr<sqlite::Connection> writer, std::string reader_uri,
+            int busy_timeout_ms)
+      : pool(std::move(writer), std::move(reader_uri), busy_timeout_ms) {}
   ConnectionPool pool;
   BlobPins pins;
 };
