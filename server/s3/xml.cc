@@ -14,7 +14,7 @@ std::string XmlEscape(std::string_view text) {
       case '\'': out += "&apos;"; break;
       default: {
         unsigned char u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) {
+        if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7f) {
           out += "&#";
           out += std::to_string(u);
           out += ';';

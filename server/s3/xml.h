@@ -11,8 +11,9 @@ namespace skiff::s3 {
 inline constexpr std::string_view kXmlDeclaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 inline constexpr std::string_view kS3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
 
-// Escapes &, <, >, ", ' and control characters (as numeric references, which is how S3 returns
-// keys holding them).
+// Escapes &, <, >, ", ' and control characters other than newline and tab (as numeric
+// references, which is how S3 returns keys holding them; a raw CR would be normalized away by
+// XML parsers).
 std::string XmlEscape(std::string_view text);
 
 class XmlWriter {
