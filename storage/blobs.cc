@@ -67,7 +67,8 @@ class SqliteBlobWriter : public BlobWriter {
     sqlite::Connection& conn = (*txn)->conn();
     int64_t id = id_;
     if (id == 0) {
-      sqlite::Stmt insert(conn, "INSERT INTO blobs (size, chunk_size, state) VALUES (0, ?1, 'staged')");
+      sqlite::Stmt insert(conn,
+                          "INSERT INTO blobs (size, chunk_size, state) VALUES (0, ?1, 'staged')");
       Status status = insert.Bind(1, static_cast<int64_t>(kChunkSize)).Run();
       if (!status.ok()) return status;
       id = sqlite3_last_insert_rowid(conn.raw());
@@ -78,7 +79,8 @@ class SqliteBlobWriter : public BlobWriter {
       if (!status.ok()) return status;
     }
     {
-      sqlite::Stmt grow(conn, "UPDATE blobs SET size = size + ?2 WHERE id = ?1 AND state = 'staged'");
+      sqlite::Stmt grow(conn,
+                        "UPDATE blobs SET size = size + ?2 WHERE id = ?1 AND state = 'staged'");
       Status status = grow.Bind(1, id).Bind(2, static_cast<int64_t>(buffer_.size())).Run();
       if (!status.ok()) return status;
       if (sqlite3_changes(conn.raw()) != 1) {
@@ -179,8 +181,8 @@ Status ReadChunk(sqlite::Connection& conn, int64_t blob_id, int64_t seq, std::st
   stmt.Bind(1, blob_id).Bind(2, seq);
   if (!stmt.Step()) {
     if (!stmt.status().ok()) return stmt.status();
-    return {Code::kNotFound, "blob " + std::to_string(blob_id) + " chunk " +
-                                 std::to_string(seq) + " is missing"};
+    return {Code::kNotFound,
+            "blob " + std::to_string(blob_id) + " chunk " + std::to_string(seq) + " is missing"};
   }
   std::string_view data = stmt.View(0);
   out.assign(data.data(), data.size());

@@ -67,7 +67,8 @@ Result<Lease> ConnectionPool::Read() {
     }
   }
   if (conn == nullptr) {
-    Result<std::unique_ptr<sqlite::Connection>> opened = sqlite::Connection::Open(reader_uri_, false);
+    Result<std::unique_ptr<sqlite::Connection>> opened =
+        sqlite::Connection::Open(reader_uri_, false);
     if (!opened.ok()) return opened.status();
     conn = std::move(*opened);
     sqlite3_busy_timeout(conn->raw(), busy_timeout_ms_);

@@ -104,8 +104,7 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
   Result<int> version = Migrate(conn);
   if (!version.ok()) return Status(version.code(), location + ": " + version.status().message());
 
-  auto core =
-      std::make_shared<StoreCore>(std::move(*writer), reader_uri, options.busy_timeout_ms);
+  auto core = std::make_shared<StoreCore>(std::move(*writer), reader_uri, options.busy_timeout_ms);
   status = SweepBlobs(*core);
   if (!status.ok()) return Status(status.code(), location + ": " + status.message());
   return std::unique_ptr<Database>(

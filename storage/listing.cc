@@ -13,19 +13,26 @@
 namespace skiff::storage {
 namespace {
 
-constexpr const char* kCurrentSql = "SELECT " SKIFF_OBJECT_COLUMNS
+// clang-format off
+constexpr const char* kCurrentSql =
+    "SELECT " SKIFF_OBJECT_COLUMNS
     " FROM objects WHERE bucket = ?1 AND key >= ?2"
     " AND is_latest = 1 AND is_delete_marker = 0 ORDER BY key";
-constexpr const char* kCurrentBoundedSql = "SELECT " SKIFF_OBJECT_COLUMNS
+constexpr const char* kCurrentBoundedSql =
+    "SELECT " SKIFF_OBJECT_COLUMNS
     " FROM objects WHERE bucket = ?1 AND key >= ?2 AND key < ?3"
     " AND is_latest = 1 AND is_delete_marker = 0 ORDER BY key";
-constexpr const char* kVersionsSql = "SELECT " SKIFF_OBJECT_COLUMNS
+constexpr const char* kVersionsSql =
+    "SELECT " SKIFF_OBJECT_COLUMNS
     " FROM objects WHERE bucket = ?1 AND key >= ?2 ORDER BY key, seq DESC";
-constexpr const char* kVersionsBoundedSql = "SELECT " SKIFF_OBJECT_COLUMNS
+constexpr const char* kVersionsBoundedSql =
+    "SELECT " SKIFF_OBJECT_COLUMNS
     " FROM objects WHERE bucket = ?1 AND key >= ?2 AND key < ?3 ORDER BY key, seq DESC";
 // The rest of one key's versions after a version-id-marker.
-constexpr const char* kOlderVersionsSql = "SELECT " SKIFF_OBJECT_COLUMNS
+constexpr const char* kOlderVersionsSql =
+    "SELECT " SKIFF_OBJECT_COLUMNS
     " FROM objects WHERE bucket = ?1 AND key = ?2 AND seq < ?3 ORDER BY seq DESC";
+// clang-format on
 
 // The smallest string greater than `s` in byte order.
 std::string After(std::string_view s) {
@@ -64,8 +71,8 @@ class Walker {
   Status ContinueMarkerKey() {
     ObjectRecord marker;
     int64_t marker_seq = 0;
-    Status status = FindObject(conn_, input_.bucket, input_.start_after,
-                               input_.version_id_marker, marker, &marker_seq);
+    Status status = FindObject(conn_, input_.bucket, input_.start_after, input_.version_id_marker,
+                               marker, &marker_seq);
     if (status.code() == Code::kNotFound) return Status::Ok();
     if (!status.ok()) return status;
     sqlite::Stmt stmt(conn_, kOlderVersionsSql);

@@ -139,9 +139,11 @@ Status ReadObjectRow(const sqlite::Stmt& stmt, ObjectRecord& record, int64_t* se
 
 Status FindObject(sqlite::Connection& conn, std::string_view bucket, std::string_view key,
                   std::string_view version_id, ObjectRecord& record, int64_t* seq) {
-  static constexpr const char* kLatest = "SELECT " SKIFF_OBJECT_COLUMNS
+  static constexpr const char* kLatest =
+      "SELECT " SKIFF_OBJECT_COLUMNS
       " FROM objects WHERE bucket = ?1 AND key = ?2 AND is_latest = 1";
-  static constexpr const char* kVersion = "SELECT " SKIFF_OBJECT_COLUMNS
+  static constexpr const char* kVersion =
+      "SELECT " SKIFF_OBJECT_COLUMNS
       " FROM objects WHERE bucket = ?1 AND key = ?2 AND version_id = ?3";
   sqlite::Stmt stmt(conn, version_id.empty() ? kLatest : kVersion);
   stmt.Bind(1, bucket).Bind(2, key);
@@ -182,9 +184,9 @@ Result<std::unique_ptr<ObjectHandle>> SqliteObjectStore::OpenObject(std::string_
     if (stmt.Step()) {
       chunk_size = static_cast<uint64_t>(stmt.Int(0));
     } else {
-      status = stmt.status().ok() ? Status(Code::kCorrupt, "object " + record.key +
-                                                                " references a missing blob")
-                                  : stmt.status();
+      status = stmt.status().ok()
+                   ? Status(Code::kCorrupt, "object " + record.key + " references a missing blob")
+                   : stmt.status();
     }
     if (chunk_size == 0) status = Status(Code::kCorrupt, "blob with chunk size 0");
   }

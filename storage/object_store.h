@@ -70,6 +70,8 @@ class BlobWriter {
   virtual ~BlobWriter() = default;
   virtual Status Append(std::string_view data) = 0;
   // Flushes what is buffered; the blob is complete but unreferenced until an object uses it.
+  // An empty body returns {0, 0} and stores nothing. A closed blob that no PutObject claims stays
+  // staged until the next Database::Open sweeps it. Each blob belongs to at most one object.
   virtual Result<BlobRef> Close() = 0;
   // Drops the staged data. Called implicitly by the destructor if Close() was not called.
   virtual void Abort() = 0;
@@ -95,9 +97,13 @@ class ObjectHandle {
   virtual std::unique_ptr<BodyReader> Body(uint64_t offset, uint64_t length) = 0;
 };
 
+// Checked against the current version inside the commit transaction. A delete marker as the
+// current version counts as "no object".
 struct PutCondition {
   bool if_none_match_any = false;           // If-None-Match: *  -> fail if a current object exists
-  std::optional<std::string> if_match_etag;  // If-Match: "<etag>" (unquoted here) -> must match
+  // If-Match: "<etag>" (unquoted here) -> must match: kPreconditionFailed if it differs, kNotFound
+  // if there is no current object (S3 answers 404 NoSuchKey then, not 412).
+  std::optional<std::string> if_match_etag;
 };
 
 struct PutObjectInput {
@@ -124,11 +130,16 @@ struct ListInput {
   std::string bucket;
   std::string prefix;
   std::string delimiter;        // "" = none
-  std::string start_after;      // exclusive key bound (marker / start-after / continuation)
-  size_t max_keys = 1000;       // objects + common prefixes returned at most
+  // Exclusive bound (marker / start-after / continuation): every key and common prefix returned
+  // sorts after it, so a continuation that ended on a common prefix skips that whole group.
+  std::string start_after;
+  // Objects + common prefixes returned at most (0: an empty, untruncated answer).
+  size_t max_keys = 1000;
   // Versions listing (ListObjectVersions): every version and delete marker, newest first per key.
   bool versions = false;
-  std::string version_id_marker;  // with versions: continue after this version of start_after
+  // With versions: continue after this version of start_after (if that version no longer exists,
+  // continue with the next key).
+  std::string version_id_marker;
 };
 
 struct ListOutput {
@@ -165,8 +176,11 @@ class ObjectStore {
 
   // --- objects ---
   // Commits a new current version (or replaces the "null" version) per the bucket's versioning.
-  // kBucketNotFound, kPreconditionFailed, kConflict. The blob is owned by the object on success
-  // and released on failure.
+  // kBucketNotFound, kPreconditionFailed, kNotFound (If-Match without a current object),
+  // kInvalidArgument (blob not staged or of another size); never kConflict, since writers
+  // serialize and a racing conditional writer simply loses with kPreconditionFailed. The blob is
+  // owned by the object on success and released on failure. The body of a replaced version is
+  // deleted after the commit (or when the last reader of it goes away).
   virtual Result<ObjectRecord> PutObject(const PutObjectInput& input) = 0;
   // Current version (version_id empty) or a specific one. kNotFound / kBucketNotFound.
   // Delete markers are returned as records with is_delete_marker set.
@@ -181,7 +195,8 @@ class ObjectStore {
   virtual Result<DeleteObjectResult> DeleteObject(std::string_view bucket, std::string_view key,
                                                   std::string_view version_id,
                                                   int64_t now_ms) = 0;
-  // Replaces an object's attributes in place (tagging, ACL) without a new version.
+  // Replaces an object's attributes in place (tagging, ACL) without a new version. kNotFound for
+  // a missing version or a delete marker.
   virtual Status UpdateObjectAttributes(std::string_view bucket, std::string_view key,
                                         std::string_view version_id,
                                         const Attributes& attributes) = 0;

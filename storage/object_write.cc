@@ -137,9 +137,9 @@ Result<ObjectRecord> PutInTransaction(ConnectionPool& pool, const PutObjectInput
     status = claim.Bind(1, input.blob.id).Bind(2, static_cast<int64_t>(input.blob.size)).Run();
     if (!status.ok()) return status;
     if (sqlite3_changes(conn.raw()) != 1) {
-      return Result<ObjectRecord>(Code::kInvalidArgument,
-                                  "blob " + std::to_string(input.blob.id) +
-                                      " is not a staged blob of the stated size");
+      return Result<ObjectRecord>(
+          Code::kInvalidArgument,
+          "blob " + std::to_string(input.blob.id) + " is not a staged blob of the stated size");
     }
   }
 

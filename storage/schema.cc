@@ -115,8 +115,8 @@ Result<int> Migrate(sqlite::Connection& conn) {
     if (status.ok()) status = conn.Exec("COMMIT");
     if (!status.ok()) {
       conn.Exec("ROLLBACK");
-      return Status(status.code(), "migration " + std::to_string(migration.version) + ": " +
-                                       status.message());
+      return Status(status.code(),
+                    "migration " + std::to_string(migration.version) + ": " + status.message());
     }
     *current = migration.version;
   }

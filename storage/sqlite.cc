@@ -9,7 +9,7 @@ Status ToStatus(int rc, std::string_view what, sqlite3* db) {
   std::string message(what);
   message += ": ";
   message += (db != nullptr && sqlite3_extended_errcode(db) == rc) ? sqlite3_errmsg(db)
-                                                                  : sqlite3_errstr(rc);
+                                                                   : sqlite3_errstr(rc);
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:

@@ -36,8 +36,7 @@ class SqliteObjectStore : public ObjectStore {
   Result<DeleteObjectResult> DeleteObject(std::string_view bucket, std::string_view key,
                                           std::string_view version_id, int64_t now_ms) override;
   Status UpdateObjectAttributes(std::string_view bucket, std::string_view key,
-                                std::string_view version_id,
-                                const Attributes& attributes) override;
+                                std::string_view version_id, const Attributes& attributes) override;
   Result<ListOutput> List(const ListInput& input) override;
 
  private:
@@ -48,7 +47,7 @@ class SqliteObjectStore : public ObjectStore {
 
 // The columns ReadObjectRow expects, in order (the last one is seq).
 #define SKIFF_OBJECT_COLUMNS                                                              \
-  "bucket, key, version_id, is_latest, is_delete_marker, size, etag, last_modified_ms, " \
+  "bucket, key, version_id, is_latest, is_delete_marker, size, etag, last_modified_ms, "  \
   "owner, attributes, checksum_algorithm, checksum_value, checksum_type, storage_class, " \
   "parts_count, part_sizes, blob_id, seq"
 

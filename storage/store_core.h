@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
-#include <string>
 #include <utility>
 
 #include "storage/connection_pool.h"
@@ -31,8 +31,7 @@ class BlobPins {
 };
 
 struct StoreCore {
-  StoreCore(std::unique_ptr<sqlite::Connection> writer, std::string reader_uri,
-            int busy_timeout_ms)
+  StoreCore(std::unique_ptr<sqlite::Connection> writer, std::string reader_uri, int busy_timeout_ms)
       : pool(std::move(writer), std::move(reader_uri), busy_timeout_ms) {}
   ConnectionPool pool;
   BlobPins pins;

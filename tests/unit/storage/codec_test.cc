@@ -34,7 +34,8 @@ TEST(CodecTest, VersionIdsAreOpaqueUrlSafeAndDistinct) {
   for (int i = 0; i < 1000; ++i) {
     std::string id = NewVersionId();
     ASSERT_EQ(id.size(), 32u);
-    for (char c : id) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_');
+    for (char c : id)
+      EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_');
     EXPECT_TRUE(seen.insert(id).second);
   }
 }

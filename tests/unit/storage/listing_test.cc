@@ -111,8 +111,8 @@ class ListingTest : public testing::StoreTest {
 
   std::string RandomKey(std::mt19937& rng) {
     // Multi-byte UTF-8 and a high ASCII byte make byte order differ from naive orders.
-    static const std::vector<std::string> kParts = {"a", "b", "/", "-", "\xc3\xa9", "z", "\x7f",
-                                                    "ab/"};
+    static const std::vector<std::string> kParts = {"a",        "b", "/",    "-",
+                                                    "\xc3\xa9", "z", "\x7f", "ab/"};
     std::string key;
     int length = 1 + static_cast<int>(rng() % 5);
     for (int i = 0; i < length; ++i) key += kParts[rng() % kParts.size()];
@@ -160,8 +160,8 @@ TEST_P(ListingTest, MatchesReferenceOnRandomKeys) {
     input.delimiter = delimiters[rng() % delimiters.size()];
     if (rng() % 2) input.prefix = RandomKey(rng).substr(0, 1 + rng() % 2);
     input.max_keys = 1 + rng() % 9;
-    std::string where = std::string(input.versions ? "versions" : "objects") + " prefix=" +
-                        input.prefix + " delimiter=" + input.delimiter +
+    std::string where = std::string(input.versions ? "versions" : "objects") +
+                        " prefix=" + input.prefix + " delimiter=" + input.delimiter +
                         " max=" + std::to_string(input.max_keys);
 
     // Page through, checking each page against the reference for the same input.
@@ -173,8 +173,9 @@ TEST_P(ListingTest, MatchesReferenceOnRandomKeys) {
       Result<ListOutput> actual = store().List(input);
       ASSERT_TRUE(actual.ok()) << actual.status().message();
       ListOutput expected = Reference(model_, input);
-      ExpectSame(*actual, expected, where + " page " + std::to_string(page) + " after " +
-                                        input.start_after + "/" + input.version_id_marker);
+      ExpectSame(*actual, expected,
+                 where + " page " + std::to_string(page) + " after " + input.start_after + "/" +
+                     input.version_id_marker);
       if (::testing::Test::HasFailure()) return;
       objects += actual->objects.size();
       prefixes += actual->common_prefixes.size();
