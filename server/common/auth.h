@@ -29,6 +29,8 @@ sigv4::RequestView ToSigV4View(const http::Request& request);
 
 // Authenticates `request`. `payload_hash`: the hex SHA-256 of the body for services whose
 // requests carry no x-amz-content-sha256 (DynamoDB, STS, IAM), or "" to use the header (S3).
+// With neither, presigned requests use "UNSIGNED-PAYLOAD" and header-signed ones the hash of an
+// empty body (S3 callers that require the header check for it before calling).
 // Unknown key -> kInvalidAccessKeyId. Temporary credentials need the matching
 // X-Amz-Security-Token: a wrong or missing token sets `invalid_token`, an expired credential sets
 // `expired_token` (callers render InvalidToken / ExpiredToken); `error` is then

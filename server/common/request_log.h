@@ -10,9 +10,17 @@ namespace skiff::common {
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 enum class LogFormat { kText, kJson };
 
+// Log lines go to stderr, one write per line (thread-safe). Text: "<iso time> <level> <message>";
+// JSON: {"time":...,"level":...,"msg":...} per line.
 void ConfigureLogging(LogLevel level, LogFormat format);
+// "debug" | "info" | "warn" (or "warning") | "error".
 bool ParseLogLevel(std::string_view text, LogLevel* out);
+// "text" | "json".
+bool ParseLogFormat(std::string_view text, LogFormat* out);
+bool LogEnabled(LogLevel level);
 void Log(LogLevel level, std::string_view message);
+// Appends `value` as a JSON string literal (quotes included, control characters escaped).
+void AppendJsonString(std::string& out, std::string_view value);
 
 // 16 upper-case hex characters, as S3's x-amz-request-id.
 std::string NewRequestId();
@@ -35,6 +43,8 @@ struct RequestRecord {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
+// One access line at info level: request id, service, operation, principal ("anonymous" when
+// empty), region, resource, status, error code (and detail), latency in ms since `started`.
 void LogAccess(const RequestRecord& record);
 
 }  // namespace skiff::common

@@ -1,0 +1,209 @@
+#include "server/app/flags.h"
+
+#include <charconv>
+#include <string_view>
+
+#include "server/common/request_log.h"
+
+namespace skiff::app {
+namespace {
+
+std::optional<int> ParseInt(std::string_view text, int min, int max) {
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<bool> ParseBool(std::string_view text) {
+  if (text == "1" || text == "true" || text == "TRUE" || text == "True" || text == "yes") {
+    return true;
+  }
+  if (text == "0" || text == "false" || text == "FALSE" || text == "False" || text == "no" ||
+      text.empty()) {
+    return false;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    size_t comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+  }
+  return out;
+}
+
+std::string Invalid(std::string_view source, std::string_view value, std::string_view expected) {
+  return "invalid value \"" + std::string(value) + "\" for " + std::string(source) + ": expected " +
+         std::string(expected);
+}
+
+// Applies one setting (from a flag or an environment variable); returns an error or "".
+// `name` is the flag name without dashes; `source` names it in messages.
+std::string Apply(common::Config& config, std::string_view name, std::string_view value,
+                  std::string_view source) {
+  if (name == "host") {
+    if (value.empty()) return Invalid(source, value, "a host name or address");
+    config.host = std::string(value);
+  } else if (name == "port") {
+    auto port = ParseInt(value, 0, 65535);
+    if (!port) return Invalid(source, value, "a port number 0-65535 (0 = any free port)");
+    config.port = *port;
+  } else if (name == "data-dir") {
+    if (value.empty()) return Invalid(source, value, "a directory");
+    config.data_dir = std::string(value);
+  } else if (name == "in-memory") {
+    auto on = ParseBool(value);
+    if (!on) return Invalid(source, value, "1/true or 0/false");
+    config.in_memory = *on;
+  } else if (name == "credentials") {
+    if (value.empty()) return Invalid(source, value, "a JSON credentials file");
+    config.credentials_file = std::string(value);
+  } else if (name == "credentials-spec") {
+    config.credentials_spec = std::string(value);
+  } else if (name == "log-level") {
+    common::LogLevel level;
+    if (!common::ParseLogLevel(value, &level)) {
+      return Invalid(source, value, "debug, info, warn or error");
+    }
+    config.log_level = std::string(value);
+  } else if (name == "log-format") {
+    common::LogFormat format;
+    if (!common::ParseLogFormat(value, &format)) return Invalid(source, value, "text or json");
+    config.log_format = std::string(value);
+  } else if (name == "threads") {
+    auto threads = ParseInt(value, 0, 1024);
+    if (!threads) return Invalid(source, value, "a thread count 0-1024 (0 = one per core)");
+    config.threads = *threads;
+  } else if (name == "s3-hostnames") {
+    config.s3_hostnames = SplitList(value);
+    if (config.s3_hostnames.empty()) return Invalid(source, value, "a comma-separated host list");
+  } else {
+    return "unknown setting " + std::string(source);
+  }
+  return "";
+}
+
+struct EnvBinding {
+  const char* variable;
+  const char* setting;
+};
+
+constexpr EnvBinding kEnv[] = {
+    {"SKIFF_HOST", "host"},
+    {"SKIFF_PORT", "port"},
+    {"SKIFF_DATA_DIR", "data-dir"},
+    {"SKIFF_IN_MEMORY", "in-memory"},
+    {"SKIFF_CREDENTIALS", "credentials-spec"},
+    {"SKIFF_CREDENTIALS_FILE", "credentials"},
+    {"SKIFF_LOG_LEVEL", "log-level"},
+    {"SKIFF_LOG_FORMAT", "log-format"},
+    {"SKIFF_THREADS", "threads"},
+    {"SKIFF_S3_HOSTNAMES", "s3-hostnames"},
+};
+
+// Flags that take a value; --in-memory, --help and --version do not.
+constexpr std::string_view kValueFlags[] = {"host",      "port",       "data-dir", "credentials",
+                                            "log-level", "log-format", "threads",  "s3-hostname"};
+
+bool TakesValue(std::string_view name) {
+  for (auto f : kValueFlags) {
+    if (f == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string Usage() {
+  return R"(Usage: skiff [flags]
+
+A local S3 (and, later, DynamoDB and STS) emulator on one port, backed by one SQLite file.
+
+Flags (each also from the environment variable in brackets; flags win):
+  --host HOST            address to listen on (default 127.0.0.1) [SKIFF_HOST]
+  --port N               port, 0 = any free port (default 4566) [SKIFF_PORT]
+  --data-dir DIR         where skiff.db lives (default ./.skiff-data) [SKIFF_DATA_DIR]
+  --in-memory            keep all state in RAM [SKIFF_IN_MEMORY=1|true]
+  --credentials FILE     JSON list of {accessKeyId, secretAccessKey, accountId, userName}
+                         [SKIFF_CREDENTIALS_FILE]; SKIFF_CREDENTIALS=AKID:SECRET[:ACCOUNT],...
+                         adds keys inline. test/test (account 000000000000) always exists.
+  --log-level LEVEL      debug, info, warn or error (default info) [SKIFF_LOG_LEVEL]
+  --log-format FORMAT    text or json (default text) [SKIFF_LOG_FORMAT]
+  --threads N            I/O threads, 0 = one per core (default 0) [SKIFF_THREADS]
+  --s3-hostname SUFFIX   virtual-hosted-style suffix, repeatable (default localhost and
+                         s3.localhost) [SKIFF_S3_HOSTNAMES=a,b]
+  --version              print the version and exit
+  --help                 print this help and exit
+)";
+}
+
+FlagsResult ParseFlags(const std::vector<std::string>& args,
+                       const std::function<std::optional<std::string>(const char*)>& getenv) {
+  FlagsResult result;
+  for (const auto& binding : kEnv) {
+    std::optional<std::string> value = getenv(binding.variable);
+    if (!value) continue;
+    std::string error = Apply(result.config, binding.setting, *value, binding.variable);
+    if (!error.empty()) {
+      result.action = FlagsResult::Action::kError;
+      result.error = std::move(error);
+      return result;
+    }
+  }
+
+  bool hostnames_from_flags = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    auto fail = [&](std::string message) {
+      result.action = FlagsResult::Action::kError;
+      result.error = std::move(message);
+      return result;
+    };
+    if (!arg.starts_with("--")) return fail("unexpected argument \"" + std::string(arg) + "\"");
+    std::string_view name = arg.substr(2);
+    std::optional<std::string_view> value;
+    if (size_t eq = name.find('='); eq != std::string_view::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    const std::string flag = "--" + std::string(name);
+    if (name == "help" || name == "version") {
+      if (value) return fail(flag + " takes no value");
+      result.action = name == "help" ? FlagsResult::Action::kHelp : FlagsResult::Action::kVersion;
+      return result;
+    }
+    if (name == "in-memory") {
+      std::string error = Apply(result.config, name, value.value_or("true"), flag);
+      if (!error.empty()) return fail(error);
+      continue;
+    }
+    if (!TakesValue(name)) return fail("unknown flag " + flag + " (see --help)");
+    if (!value) {
+      if (i + 1 >= args.size()) return fail(flag + " needs a value");
+      value = args[++i];
+    }
+    std::string error;
+    if (name == "s3-hostname") {
+      // Repeatable: the first use replaces the defaults (and SKIFF_S3_HOSTNAMES).
+      if (value->empty()) return fail(Invalid(flag, *value, "a host name suffix"));
+      if (!hostnames_from_flags) result.config.s3_hostnames.clear();
+      hostnames_from_flags = true;
+      result.config.s3_hostnames.emplace_back(*value);
+    } else {
+      error = Apply(result.config, name, *value, flag);
+    }
+    if (!error.empty()) return fail(error);
+  }
+  return result;
+}
+
+}  // namespace skiff::app

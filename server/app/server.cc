@@ -1,0 +1,133 @@
+#include "server/app/server.h"
+
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "server/app/admin.h"
+#include "server/app/not_implemented.h"
+#include "server/app/router.h"
+#include "server/common/credentials.h"
+#include "server/common/request_log.h"
+#include "server/http/server.h"
+#include "server/s3/service.h"
+#include "storage/database.h"
+
+namespace skiff::app {
+
+// Members are declared in dependency order: the transport (last) is destroyed first, so no
+// session outlives the services and the database it uses.
+struct Server::Impl {
+  common::Config config;
+  common::CredentialStore credentials;
+  std::unique_ptr<storage::Database> database;
+  std::unique_ptr<s3::Service> s3;
+  std::unique_ptr<AdminHandler> admin;
+  DynamoDbNotImplemented dynamodb;
+  QueryNotImplemented sts{"sts", "STS", "https://sts.amazonaws.com/doc/2011-06-15/"};
+  QueryNotImplemented iam{"iam", "IAM", "https://iam.amazonaws.com/doc/2010-05-08/"};
+  std::unique_ptr<Router> router;
+  std::mutex http_mutex;  // guards `http` between Shutdown() and the end of Run()
+  std::unique_ptr<http::Server> http;
+  int threads = 1;
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() {
+  impl_->http.reset();
+  if (impl_->database) impl_->database->Close();
+}
+
+std::unique_ptr<Server> Server::Create(const common::Config& config, std::string version,
+                                       std::string* error) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  impl->threads =
+      config.threads > 0 ? config.threads : static_cast<int>(std::thread::hardware_concurrency());
+  if (impl->threads <= 0) impl->threads = 1;
+
+  if (!config.credentials_spec.empty()) {
+    if (std::string e = impl->credentials.LoadSpec(config.credentials_spec); !e.empty()) {
+      *error = "SKIFF_CREDENTIALS: " + e;
+      return nullptr;
+    }
+  }
+  if (!config.credentials_file.empty()) {
+    if (std::string e = impl->credentials.LoadFile(config.credentials_file); !e.empty()) {
+      *error = "credentials file " + e;
+      return nullptr;
+    }
+  }
+
+  storage::DatabaseOptions db_options;
+  db_options.directory = config.data_dir;
+  db_options.in_memory = config.in_memory;
+  auto opened = storage::Database::Open(db_options);
+  if (!opened.ok()) {
+    *error = "cannot open the database in " +
+             (config.in_memory ? std::string("memory") : config.data_dir) + ": " +
+             opened.status().message();
+    return nullptr;
+  }
+  impl->database = std::move(opened.value());
+
+  s3::ServiceDeps deps;
+  deps.objects = &impl->database->objects();
+  deps.credentials = &impl->credentials;
+  deps.config = &impl->config;
+  impl->s3 = std::make_unique<s3::Service>(deps);
+  impl->admin = std::make_unique<AdminHandler>(std::move(version),
+                                               std::vector<std::pair<std::string, std::string>>{
+                                                   {"s3", "available"},
+                                                   {"dynamodb", "unavailable"},
+                                                   {"sts", "unavailable"},
+                                               });
+  Router::Targets targets;
+  targets.admin = impl->admin.get();
+  targets.s3 = impl->s3.get();
+  targets.dynamodb = &impl->dynamodb;
+  targets.sts = &impl->sts;
+  targets.iam = &impl->iam;
+  impl->router = std::make_unique<Router>(targets);
+
+  http::ServerOptions options;
+  options.host = config.host;
+  options.port = static_cast<uint16_t>(config.port);
+  options.max_header_bytes = config.max_header_bytes;
+  options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
+  options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
+  options.handle_signals = true;
+  options.log_error = [](std::string_view what) { common::Log(common::LogLevel::kError, what); };
+  impl->http = std::make_unique<http::Server>(*impl->router, std::move(options));
+  if (std::string e = impl->http->Listen(); !e.empty()) {
+    *error = "cannot listen on " + e;
+    return nullptr;
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+uint16_t Server::port() const { return impl_->http->port(); }
+
+std::string Server::data_location() const { return impl_->database->location(); }
+
+int Server::threads() const { return impl_->threads; }
+
+void Server::Run() {
+  impl_->http->Run(impl_->threads);
+  common::Log(common::LogLevel::kInfo, "shutting down");
+  // Destroying the transport ends any session still open after the grace period, before the
+  // database goes away under it.
+  {
+    std::lock_guard lock(impl_->http_mutex);
+    impl_->http.reset();
+  }
+  impl_->database->Close();
+}
+
+void Server::Shutdown() {
+  std::lock_guard lock(impl_->http_mutex);
+  if (impl_->http) impl_->http->Shutdown();
+}
+
+}  // namespace skiff::app

@@ -1,0 +1,62 @@
+// skiff: flags and environment -> Config, logging, the app::Server, the startup line, exit code.
+// Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 1 when startup fails, 2 for bad flags.
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "server/app/flags.h"
+#include "server/app/server.h"
+#include "server/common/request_log.h"
+
+#ifndef SKIFF_VERSION
+#error "SKIFF_VERSION must be defined by the build (server/CMakeLists.txt)"
+#endif
+
+int main(int argc, char** argv) {
+  using skiff::app::FlagsResult;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  FlagsResult flags = skiff::app::ParseFlags(args, [](const char* name) {
+    const char* value = std::getenv(name);
+    return value ? std::optional<std::string>(value) : std::nullopt;
+  });
+  switch (flags.action) {
+    case FlagsResult::Action::kError:
+      std::cerr << "skiff: " << flags.error << "\n";
+      return 2;
+    case FlagsResult::Action::kHelp:
+      std::cout << skiff::app::Usage();
+      return 0;
+    case FlagsResult::Action::kVersion:
+      std::cout << "Skiff " << SKIFF_VERSION << "\n";
+      return 0;
+    case FlagsResult::Action::kRun:
+      break;
+  }
+  const skiff::common::Config& config = flags.config;
+
+  skiff::common::LogLevel level = skiff::common::LogLevel::kInfo;
+  skiff::common::LogFormat format = skiff::common::LogFormat::kText;
+  skiff::common::ParseLogLevel(config.log_level, &level);  // validated by ParseFlags
+  skiff::common::ParseLogFormat(config.log_format, &format);
+  skiff::common::ConfigureLogging(level, format);
+
+  std::string error;
+  auto server = skiff::app::Server::Create(config, SKIFF_VERSION, &error);
+  if (!server) {
+    skiff::common::Log(skiff::common::LogLevel::kError, error);
+    std::cerr << "skiff: " << error << "\n";
+    return 1;
+  }
+  // Integration tests and scripts parse "listening on http://HOST:PORT" from this one line.
+  std::string host =
+      config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
+  std::printf("Skiff %s listening on http://%s:%u data=%s threads=%d\n", SKIFF_VERSION,
+              host.c_str(), static_cast<unsigned>(server->port()), server->data_location().c_str(),
+              server->threads());
+  std::fflush(stdout);
+  server->Run();
+  server.reset();
+  return 0;
+}
