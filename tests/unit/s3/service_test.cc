@@ -413,6 +413,111 @@ TEST_F(S3ServiceTest, UnsignedTrailerChunkedUpload) {
   EXPECT_FALSE(r.headers.Has("Content-Encoding"));
 }
 
+// STREAMING-AWS4-HMAC-SHA256-PAYLOAD: every chunk signed, chained from the seed signature.
+TEST_F(S3ServiceTest, SignedChunkedUpload) {
+  ASSERT_EQ(Send("PUT", "/bkt-b6").status, 200);
+  for (bool tamper : {false, true}) {
+    const std::string amz_date = AmzDate(std::chrono::system_clock::now());
+    const sigv4::Scope scope{amz_date.substr(0, 8), "us-east-1", "s3"};
+    const std::string key = sigv4::SigningKey("test", scope);
+    http::Request req;
+    req.method = "PUT";
+    req.path = tamper ? "/bkt-b6/tampered" : "/bkt-b6/signed";
+    req.target = req.path;
+    req.headers.Add("Host", "localhost:4566");
+    req.headers.Add("Content-Encoding", "aws-chunked");
+    req.headers.Add("x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
+    req.headers.Add("x-amz-date", amz_date);
+    req.headers.Add("x-amz-decoded-content-length", "11");
+    sigv4::ParsedAuth a;
+    a.access_key = "test";
+    a.scope = scope;
+    a.signed_headers = {"content-encoding", "host", "x-amz-content-sha256", "x-amz-date",
+                        "x-amz-decoded-content-length"};
+    a.amz_date = amz_date;
+    std::string canonical = sigv4::CanonicalRequest(a, common::ToSigV4View(req),
+                                                    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", true);
+    std::string seed =
+        sigv4::HexHmacSha256(key, sigv4::StringToSign(amz_date, scope, canonical));
+    req.headers.Add("Authorization",
+                    "AWS4-HMAC-SHA256 Credential=test/" + scope.ToString() +
+                        ", SignedHeaders=content-encoding;host;x-amz-content-sha256;x-amz-date;"
+                        "x-amz-decoded-content-length, Signature=" + seed);
+    std::string prev = seed;
+    std::string body;
+    for (std::string chunk : {std::string("hello "), std::string("world"), std::string()}) {
+      std::string sts = "AWS4-HMAC-SHA256-PAYLOAD\n" + amz_date + "\n" + scope.ToString() +
+                        "\n" + prev + "\n" + sigv4::HexSha256("") + "\n" +
+                        sigv4::HexSha256(chunk);
+      std::string sig = sigv4::HexHmacSha256(key, sts);
+      if (tamper && !chunk.empty()) sig[0] = sig[0] == 'a' ? 'b' : 'a';
+      char len[16];
+      std::snprintf(len, sizeof len, "%zx", chunk.size());
+      body += std::string(len) + ";chunk-signature=" + sig + "\r\n" + chunk + "\r\n";
+      prev = sig;
+    }
+    req.content_length = body.size();
+    http::StartResult started = service_->Start(req);
+    auto* ex = std::get_if<std::unique_ptr<http::Exchange>>(&started);
+    ASSERT_NE(ex, nullptr);
+    (*ex)->OnBody(body.substr(0, 10));  // split mid-header: the decoder is incremental
+    (*ex)->OnBody(body.substr(10));
+    http::Response resp = (*ex)->Finish();
+    if (tamper) {
+      EXPECT_EQ(resp.status, 403) << resp.body;
+      EXPECT_NE(resp.body.find("<Code>SignatureDoesNotMatch</Code>"), std::string::npos);
+      EXPECT_EQ(Send("GET", "/bkt-b6/tampered").status, 404);
+    } else {
+      ASSERT_EQ(resp.status, 200) << resp.body;
+      Reply r = Send("GET", "/bkt-b6/signed");
+      EXPECT_EQ(r.body, "hello world");
+      EXPECT_EQ(r.Header("ETag"), "\"5eb63bbbe01eeed093cb22bb8f5acdc3\"");
+    }
+  }
+}
+
+// Presigned URLs: a valid one works; an expired one is AccessDenied "Request has expired".
+TEST_F(S3ServiceTest, PresignedUrls) {
+  ASSERT_EQ(Send("PUT", "/bkt-b7").status, 200);
+  ASSERT_EQ(Send("PUT", "/bkt-b7/k", "data").status, 200);
+  for (int age_seconds : {0, 7200}) {
+    const std::string amz_date =
+        AmzDate(std::chrono::system_clock::now() - std::chrono::seconds(age_seconds));
+    const sigv4::Scope scope{amz_date.substr(0, 8), "us-east-1", "s3"};
+    http::Request req;
+    req.method = "GET";
+    req.path = "/bkt-b7/k";
+    req.query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F" + scope.date +
+                "%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=" + amz_date +
+                "&X-Amz-Expires=60&X-Amz-SignedHeaders=host";
+    req.headers.Add("Host", "localhost:4566");
+    sigv4::ParsedAuth a;
+    a.kind = sigv4::AuthKind::kPresigned;
+    a.access_key = "test";
+    a.scope = scope;
+    a.signed_headers = {"host"};
+    a.amz_date = amz_date;
+    std::string canonical =
+        sigv4::CanonicalRequest(a, common::ToSigV4View(req), "UNSIGNED-PAYLOAD", true);
+    std::string sig = sigv4::HexHmacSha256(sigv4::SigningKey("test", scope),
+                                           sigv4::StringToSign(amz_date, scope, canonical));
+    req.query += "&X-Amz-Signature=" + sig;
+    req.target = req.path + "?" + req.query;
+    http::StartResult started = service_->Start(req);
+    auto* resp = std::get_if<http::Response>(&started);
+    ASSERT_NE(resp, nullptr);
+    if (age_seconds == 0) {
+      EXPECT_EQ(resp->status, 200) << resp->body;
+    } else {
+      EXPECT_EQ(resp->status, 403);
+      EXPECT_NE(resp->body.find("<Code>AccessDenied</Code><Message>Request has expired</Message>"
+                                "<X-Amz-Expires>60</X-Amz-Expires><Expires>"),
+                std::string::npos)
+          << resp->body;
+    }
+  }
+}
+
 TEST_F(S3ServiceTest, ListObjectsV2AndV1) {
   ASSERT_EQ(Send("PUT", "/bkt-b4").status, 200);
   for (const char* k : {"a.txt", "dir/1", "dir/2", "e%20f"}) {
