@@ -2,8 +2,6 @@
 
 #include <vector>
 
-#include "server/dynamodb/expr/eval.h"
-#include "server/dynamodb/expr/parser.h"
 
 namespace skiff::dynamodb::expr {
 namespace {
@@ -126,16 +124,20 @@ Result<KeyCondition> ToKeyCondition(const Condition& resolved, const KeySchemaNa
   }
   const Term* hash = nullptr;
   const Term* range = nullptr;
+  bool non_key = false;
   for (const Term& t : terms) {
     if (t.key == schema.hash) {
       hash = &t;
     } else if (schema.range && t.key == *schema.range) {
       range = &t;
     } else {
-      // A condition on a non-key attribute: DynamoDB names the key element it then misses.
-      return Error::Validation("Query condition missed key schema element: " +
-                               (hash || !schema.range ? schema.hash : *schema.range));
+      non_key = true;
     }
+  }
+  if (non_key) {
+    // A condition on a non-key attribute: DynamoDB names the key element it then misses.
+    return Error::Validation("Query condition missed key schema element: " +
+                             (!hash || !schema.range ? schema.hash : *schema.range));
   }
   if (!hash) return Error::Validation("Query condition missed key schema element: " + schema.hash);
   if (hash->cond.op != RangeKeyCondition::Op::kEq) {
