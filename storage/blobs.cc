@@ -75,7 +75,7 @@ class SqliteBlobWriter : public BlobWriter {
     }
     {
       sqlite::Stmt chunk(conn, "INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?1, ?2, ?3)");
-      Status status = chunk.Bind(1, id).Bind(2, next_seq_).BindBlob(3, buffer_).Run();
+      Status status = chunk.Bind(1, id).Bind(2, next_seq_).BindBlobNoCopy(3, buffer_).Run();
       if (!status.ok()) return status;
     }
     {
@@ -176,17 +176,51 @@ Status SweepBlobs(StoreCore& core) {
   return Status::Ok();
 }
 
-Status ReadChunk(sqlite::Connection& conn, int64_t blob_id, int64_t seq, std::string& out) {
-  sqlite::Stmt stmt(conn, "SELECT data FROM blob_chunks WHERE blob_id = ?1 AND seq = ?2");
-  stmt.Bind(1, blob_id).Bind(2, seq);
-  if (!stmt.Step()) {
-    if (!stmt.status().ok()) return stmt.status();
-    return {Code::kNotFound,
-            "blob " + std::to_string(blob_id) + " chunk " + std::to_string(seq) + " is missing"};
+Status ChunkCursor::Read(sqlite::Connection& conn, int64_t seq, uint64_t offset, char* out,
+                         size_t n) {
+  if (handle_ == nullptr || seq != seq_) {
+    int64_t rowid = 0;
+    {
+      sqlite::Stmt stmt(conn, "SELECT rowid FROM blob_chunks WHERE blob_id = ?1 AND seq = ?2");
+      stmt.Bind(1, blob_id_).Bind(2, seq);
+      if (!stmt.Step()) {
+        if (!stmt.status().ok()) return stmt.status();
+        return {Code::kNotFound, "blob " + std::to_string(blob_id_) + " chunk " +
+                                     std::to_string(seq) + " is missing"};
+      }
+      rowid = stmt.Int(0);
+    }
+    int rc = SQLITE_OK;
+    if (handle_ != nullptr) {
+      rc = sqlite3_blob_reopen(handle_, rowid);
+    } else {
+      rc = sqlite3_blob_open(conn.raw(), "main", "blob_chunks", "data", rowid, /*flags=*/0,
+                             &handle_);
+    }
+    if (rc != SQLITE_OK) {
+      Close();
+      return sqlite::ToStatus(rc, "open blob chunk", conn.raw());
+    }
+    seq_ = seq;
   }
-  std::string_view data = stmt.View(0);
-  out.assign(data.data(), data.size());
+  auto size = static_cast<uint64_t>(sqlite3_blob_bytes(handle_));
+  if (offset > size || n > size - offset) {
+    return {Code::kCorrupt, "blob " + std::to_string(blob_id_) + " chunk " + std::to_string(seq) +
+                                " is shorter than its object says"};
+  }
+  int rc = sqlite3_blob_read(handle_, out, static_cast<int>(n), static_cast<int>(offset));
+  if (rc != SQLITE_OK) {
+    Status status = sqlite::ToStatus(rc, "read blob chunk", conn.raw());
+    Close();
+    return status;
+  }
   return Status::Ok();
+}
+
+void ChunkCursor::Close() {
+  if (handle_ != nullptr) sqlite3_blob_close(handle_);
+  handle_ = nullptr;
+  seq_ = -1;
 }
 
 }  // namespace skiff::storage

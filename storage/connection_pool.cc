@@ -73,7 +73,9 @@ Result<Lease> ConnectionPool::Read() {
     conn = std::move(*opened);
     sqlite3_busy_timeout(conn->raw(), busy_timeout_ms_);
     // A reader never writes; query_only turns a bug into an error instead of a lock fight.
-    Status status = conn->Exec("PRAGMA query_only = ON");
+    // Readers stream bodies for as long as a download lasts, many at once: a small page cache
+    // each keeps memory flat (bodies are read straight into the caller's buffer anyway).
+    Status status = conn->Exec("PRAGMA query_only = ON; PRAGMA cache_size = -1024");
     if (!status.ok()) return status;
   }
   Lease lease;

@@ -15,8 +15,10 @@ namespace {
 
 // WAL + synchronous=NORMAL: a commit is durable against a crash of the process (the promise a
 // 2xx makes), though not against power loss. foreign_keys guard blob and bucket references.
+// journal_size_limit trims the log back after a big upload has been checkpointed.
 constexpr const char* kFilePragmas =
-    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+    "PRAGMA journal_size_limit = 67108864;";
 // The one in-memory connection: no journal file anywhere.
 constexpr const char* kMemoryPragmas = "PRAGMA journal_mode = MEMORY; PRAGMA foreign_keys = ON;";
 

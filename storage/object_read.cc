@@ -1,6 +1,5 @@
 // HeadObject and OpenObject: records and bodies read from one snapshot.
 #include <algorithm>
-#include <cstring>
 #include <mutex>
 #include <stdexcept>
 
@@ -14,23 +13,26 @@ namespace {
 
 // What a handle and its readers share. On disk it is a reader connection inside an open read
 // transaction (WAL keeps that view stable whatever writers do). In memory there is only one
-// connection, so chunks are read in short autocommit reads and the blob is pinned instead:
-// its deletion waits for the snapshot to go away. The blob is pinned in both modes.
+// connection, so each read takes it briefly and the blob is pinned instead: its deletion waits
+// for the snapshot to go away. The blob is pinned in both modes.
 class Snapshot {
  public:
   Snapshot(std::shared_ptr<StoreCore> core, Lease lease, int64_t blob_id)
-      : core_(std::move(core)), lease_(std::move(lease)), blob_id_(blob_id) {}
+      : core_(std::move(core)), lease_(std::move(lease)), blob_id_(blob_id), cursor_(blob_id) {}
   ~Snapshot() {
-    lease_ = Lease();  // ends the read transaction and returns the connection first
+    cursor_.Close();
+    lease_ = Lease();  // ends the read transaction and returns the connection
     if (blob_id_ != 0 && core_->pins.Unpin(blob_id_)) ReleaseBlob(*core_, blob_id_);
   }
 
-  Status ReadChunk(int64_t seq, std::string& out) {
+  Status Read(int64_t seq, uint64_t offset, char* out, size_t n) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (lease_) return storage::ReadChunk(lease_.conn(), blob_id_, seq, out);
+    if (lease_) return cursor_.Read(lease_.conn(), seq, offset, out, n);
     Result<Lease> lease = core_->pool.Read();
     if (!lease.ok()) return lease.status();
-    return storage::ReadChunk(lease->conn(), blob_id_, seq, out);
+    Status status = cursor_.Read(lease->conn(), seq, offset, out, n);
+    cursor_.Close();
+    return status;
   }
 
  private:
@@ -38,6 +40,7 @@ class Snapshot {
   std::mutex mutex_;
   Lease lease_;
   int64_t blob_id_;
+  ChunkCursor cursor_;
 };
 
 class ChunkedBodyReader : public BodyReader {
@@ -48,20 +51,11 @@ class ChunkedBodyReader : public BodyReader {
 
   size_t Read(char* buffer, size_t capacity) override {
     if (pos_ >= end_ || capacity == 0) return 0;
-    auto seq = static_cast<int64_t>(pos_ / chunk_size_);
-    if (seq != loaded_seq_) {
-      chunk_.clear();
-      Status status = snapshot_->ReadChunk(seq, chunk_);
-      if (!status.ok()) throw std::runtime_error("reading object body: " + status.message());
-      loaded_seq_ = seq;
-    }
-    uint64_t offset = pos_ - static_cast<uint64_t>(seq) * chunk_size_;
-    if (offset >= chunk_.size()) {
-      throw std::runtime_error("reading object body: chunk " + std::to_string(seq) +
-                               " is shorter than the object says");
-    }
-    size_t n = std::min<uint64_t>({capacity, chunk_.size() - offset, end_ - pos_});
-    std::memcpy(buffer, chunk_.data() + offset, n);
+    uint64_t seq = pos_ / chunk_size_;
+    uint64_t offset = pos_ - seq * chunk_size_;
+    size_t n = std::min<uint64_t>({capacity, chunk_size_ - offset, end_ - pos_});
+    Status status = snapshot_->Read(static_cast<int64_t>(seq), offset, buffer, n);
+    if (!status.ok()) throw std::runtime_error("reading object body: " + status.message());
     pos_ += n;
     return n;
   }
@@ -71,8 +65,6 @@ class ChunkedBodyReader : public BodyReader {
   uint64_t chunk_size_;
   uint64_t pos_;
   uint64_t end_;
-  std::string chunk_;
-  int64_t loaded_seq_ = -1;
 };
 
 class SqliteObjectHandle : public ObjectHandle {

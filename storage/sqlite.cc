@@ -110,6 +110,14 @@ Stmt& Stmt::BindBlob(int index, std::string_view bytes) {
   return *this;
 }
 
+Stmt& Stmt::BindBlobNoCopy(int index, std::string_view bytes) {
+  if (stmt_ != nullptr) {
+    const char* data = bytes.data() != nullptr ? bytes.data() : "";
+    sqlite3_bind_blob64(stmt_, index, data, bytes.size(), SQLITE_STATIC);
+  }
+  return *this;
+}
+
 Stmt& Stmt::Bind(int index, int64_t value) {
   if (stmt_ != nullptr) sqlite3_bind_int64(stmt_, index, value);
   return *this;

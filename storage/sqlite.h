@@ -54,6 +54,8 @@ class Stmt {
 
   Stmt& Bind(int index, std::string_view text);
   Stmt& BindBlob(int index, std::string_view bytes);
+  // Binds without copying: `bytes` must stay valid and unchanged until the statement is done.
+  Stmt& BindBlobNoCopy(int index, std::string_view bytes);
   Stmt& Bind(int index, int64_t value);
   Stmt& BindNull(int index);
 
