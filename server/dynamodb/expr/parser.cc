@@ -123,6 +123,15 @@ class Parser {
     Parser* p_;
   };
 
+  // Counts one operator or function against DynamoDB's limit. Backtracking may count an
+  // operand twice; the count is reset before each attempt (see ParsePredicate).
+  void CountOperator() {
+    if (++operators_ > kMaxOperators) {
+      throw ImmediateError{"The expression contains too many operators; operator count: " +
+                           std::to_string(operators_)};
+    }
+  }
+
   const Token& Peek(size_t ahead = 0) const {
     return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)];
   }
@@ -228,6 +237,7 @@ class Parser {
 
   FunctionCall ParseCall(Operand (Parser::*arg)()) {
     DepthGuard guard(this);
+    CountOperator();
     FunctionCall call;
     call.name = std::string(Peek().text);
     call.offset = Peek().offset;
@@ -287,6 +297,7 @@ class Parser {
         Expect(TokenKind::kEq);
         a.left = ParseSetOperand();
         if (Peek().kind == TokenKind::kPlus || Peek().kind == TokenKind::kMinus) {
+          CountOperator();
           a.op = Peek().kind == TokenKind::kPlus ? '+' : '-';
           ++pos_;
           a.right = ParseSetOperand();
@@ -313,19 +324,28 @@ class Parser {
 
   ConditionPtr ParseOr() {
     ConditionPtr left = ParseAnd();
-    while (AcceptKeyword("OR")) left = Make(Or{std::move(left), ParseAnd()});
+    while (AcceptKeyword("OR")) {
+      CountOperator();
+      left = Make(Or{std::move(left), ParseAnd()});
+    }
     return left;
   }
 
   ConditionPtr ParseAnd() {
     ConditionPtr left = ParseNot();
-    while (AcceptKeyword("AND")) left = Make(And{std::move(left), ParseNot()});
+    while (AcceptKeyword("AND")) {
+      CountOperator();
+      left = Make(And{std::move(left), ParseNot()});
+    }
     return left;
   }
 
   ConditionPtr ParseNot() {
     DepthGuard guard(this);
-    if (AcceptKeyword("NOT")) return Make(Not{ParseNot()});
+    if (AcceptKeyword("NOT")) {
+      CountOperator();
+      return Make(Not{ParseNot()});
+    }
     return ParsePredicate();
   }
 
@@ -344,12 +364,14 @@ class Parser {
       // "(" opens either a parenthesized operand, "(a) BETWEEN ...", or a parenthesized
       // condition, "(a = b)". Try the operand reading first and fall back.
       size_t save = pos_;
+      int operators = operators_;
       try {
         Operand op = ParseOperand();
         if (AtComparison()) return ParseComparison(std::move(op));
       } catch (const SyntaxError&) {
       }
       pos_ = save;
+      operators_ = operators;
       Expect(TokenKind::kLParen);
       ConditionPtr inner = ParseOr();
       Expect(TokenKind::kRParen);
@@ -363,6 +385,7 @@ class Parser {
   }
 
   ConditionPtr ParseComparison(Operand left) {
+    CountOperator();
     const Token& t = Peek();
     if (AcceptKeyword("BETWEEN")) {
       Operand low = ParseOperand();
@@ -457,6 +480,7 @@ class Parser {
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   int depth_ = 0;
+  int operators_ = 0;
   Findings findings_;
 };
 

@@ -30,6 +30,8 @@ inline constexpr size_t kMaxExpressionBytes = 4096;
 inline constexpr int kMaxNestingDepth = 200;
 // DynamoDB's maximum depth of a document path.
 inline constexpr size_t kMaxPathElements = 32;
+// DynamoDB's maximum number of operators and functions in one expression.
+inline constexpr int kMaxOperators = 300;
 // DynamoDB's maximum number of operands on the right of IN.
 inline constexpr size_t kMaxInOperands = 100;
 

@@ -227,14 +227,19 @@ class Resolver {
     if (!lo || !hi || !resolved_values_.count(lo) || !resolved_values_.count(hi)) return;
     const AttributeValue& x = lo->value;
     const AttributeValue& y = hi->value;
-    if (x.type() != y.type()) return;
+    std::string operands = "lower bound operand: AttributeValue: " + DescribeForMessage(x) +
+                           ", upper bound operand: AttributeValue: " + DescribeForMessage(y);
+    if (x.type() != y.type()) {
+      Note(kOther, "The BETWEEN operator requires same data type for lower and upper bounds; " +
+                       operands);
+      return;
+    }
     bool reversed = (x.type() == Type::kN && y.n() < x.n()) ||
                     (x.type() == Type::kS && y.s() < x.s()) ||
                     (x.type() == Type::kB && y.b() < x.b());
     if (reversed) {
       Note(kOther, "The BETWEEN operator requires upper bound to be greater than or equal to "
-                   "lower bound; lower operand: AttributeValue: " + DescribeForMessage(x) +
-                   ", upper operand: AttributeValue: " + DescribeForMessage(y));
+                   "lower bound; " + operands);
     }
   }
 

@@ -134,8 +134,14 @@ TEST(ConditionParserTest, Limits) {
   for (int i = 0; i < 1000; ++i) too_deep += "NOT ";
   EXPECT_EQ(CondError(too_deep + "a = :v").rfind("Invalid FilterExpression: Syntax error; token: \"NOT\"", 0), 0u);
   std::string nested = "a = :v";
-  for (int i = 0; i < 150; ++i) nested = "(" + nested + " AND b = :w)";
+  for (int i = 0; i < 100; ++i) nested = "(" + nested + " AND b = :w)";
   EXPECT_EQ(CondError(nested), "ok");
+  // At most 300 operators and functions.
+  std::string ops = "a = :v";
+  for (int i = 1; i < 150; ++i) ops += " OR a = :v";
+  EXPECT_EQ(CondError(ops), "ok");  // 150 comparisons + 149 ORs
+  EXPECT_EQ(CondError(ops + " OR a = :v"),
+            "Invalid FilterExpression: The expression contains too many operators; operator count: 301");
   std::string path = "a";
   for (int i = 1; i < 32; ++i) path += ".b";
   EXPECT_EQ(CondError(path + " = :v"), "ok");

@@ -123,8 +123,16 @@ TEST(ResolveTest, DistinctOperandsAndBounds) {
   EXPECT_EQ(FilterError(":a > :a", {{":a", N("1")}}), "ok");
   EXPECT_EQ(FilterError("a BETWEEN :hi AND :lo", {{":lo", N("1")}, {":hi", N("2")}}),
             "Invalid FilterExpression: The BETWEEN operator requires upper bound to be greater than "
-            "or equal to lower bound; lower operand: AttributeValue: {N:2}, upper operand: "
-            "AttributeValue: {N:1}");
+            "or equal to lower bound; lower bound operand: AttributeValue: {N:2}, upper bound "
+            "operand: AttributeValue: {N:1}");
+  EXPECT_EQ(FilterError("a between :b and :a", {{":a", S("a")}, {":b", S("b")}}),
+            "Invalid FilterExpression: The BETWEEN operator requires upper bound to be greater than "
+            "or equal to lower bound; lower bound operand: AttributeValue: {S:b}, upper bound "
+            "operand: AttributeValue: {S:a}");
+  EXPECT_EQ(FilterError("a between :b and :a", {{":a", S("a")}, {":b", N("1")}}),
+            "Invalid FilterExpression: The BETWEEN operator requires same data type for lower and "
+            "upper bounds; lower bound operand: AttributeValue: {N:1}, upper bound operand: "
+            "AttributeValue: {S:a}");
   EXPECT_EQ(FilterError("a BETWEEN :lo AND :hi", {{":lo", N("1")}, {":hi", N("1")}}), "ok");
   std::string in = "a IN (:v";
   for (int i = 1; i < 101; ++i) in += ", :v";
