@@ -246,6 +246,50 @@ TEST_P(ListingTest, KeysSortAsUtf8Bytes) {
   EXPECT_EQ(keys, (std::vector<std::string>{"A", "a", "~", "\xc3\xa9", "\xef\xbc\xa1"}));
 }
 
+TEST_P(ListingTest, VersionPagesContinueWithinAKey) {
+  ASSERT_TRUE(Put(store(), "b", "k", "null-version").ok());
+  ASSERT_TRUE(store().SetBucketVersioning("b", "Enabled").ok());
+  Result<ObjectRecord> v1 = Put(store(), "b", "k", "v1");
+  Result<ObjectRecord> v2 = Put(store(), "b", "k", "v2");
+  ASSERT_TRUE(Put(store(), "b", "l", "other key").ok());
+  ASSERT_TRUE(v1.ok() && v2.ok());
+
+  ListInput input;
+  input.bucket = "b";
+  input.versions = true;
+  input.max_keys = 1;
+  Result<ListOutput> page = store().List(input);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->objects.size(), 1u);
+  EXPECT_EQ(page->objects[0].version_id, v2->version_id);
+  EXPECT_TRUE(page->truncated);
+  EXPECT_EQ(page->next_marker, "k");
+  EXPECT_EQ(page->next_version_id_marker, v2->version_id);
+
+  input.start_after = "k";
+  input.version_id_marker = v1->version_id;
+  input.max_keys = 10;
+  page = store().List(input);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->objects.size(), 2u);
+  EXPECT_EQ(page->objects[0].version_id, "null");
+  EXPECT_FALSE(page->objects[0].is_latest);
+  EXPECT_EQ(page->objects[1].key, "l");
+
+  // The "null" version works as a marker; a marker that no longer exists moves to the next key.
+  input.version_id_marker = "null";
+  page = store().List(input);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->objects.size(), 1u);
+  EXPECT_EQ(page->objects[0].key, "l");
+  ASSERT_TRUE(store().DeleteObject("b", "k", v1->version_id, 1).ok());
+  input.version_id_marker = v1->version_id;
+  page = store().List(input);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->objects.size(), 1u);
+  EXPECT_EQ(page->objects[0].key, "l");
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, ListingTest, ::testing::Bool(), testing::ModeName);
 
 }  // namespace
