@@ -12,7 +12,8 @@ bool LooksLikeIpv4(std::string_view s) {
   size_t i = 0;
   while (i <= s.size()) {
     size_t dot = s.find('.', i);
-    std::string_view part = s.substr(i, dot == std::string_view::npos ? std::string_view::npos : dot - i);
+    std::string_view part =
+        s.substr(i, dot == std::string_view::npos ? std::string_view::npos : dot - i);
     if (part.empty() || part.size() > 3) return false;
     int value = 0;
     for (char c : part) {

@@ -1,9 +1,8 @@
 // Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation.
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <pugixml.hpp>
 #include <string>
 
 #include "server/common/clock.h"
@@ -20,7 +19,7 @@ constexpr size_t kMaxConfigurationBody = 64 * 1024;
 constexpr std::string_view kUsEast1 = "us-east-1";
 
 constexpr std::array<std::string_view, 8> kCannedAcls = {
-    "private",     "public-read",           "public-read-write",         "authenticated-read",
+    "private",       "public-read",       "public-read-write",         "authenticated-read",
     "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write"};
 
 bool IsCannedAcl(std::string_view v) {
@@ -99,8 +98,7 @@ http::Response CreateBucketWithBody(RequestContext& ctx, const std::string& body
   bucket.owner_account = ctx.account();
   bucket.region = effective;
   bucket.created_ms = common::NowMillis();
-  if (http::EqualsIgnoreCase(ctx.request.headers.Get("x-amz-bucket-object-lock-enabled"),
-                             "true")) {
+  if (http::EqualsIgnoreCase(ctx.request.headers.Get("x-amz-bucket-object-lock-enabled"), "true")) {
     // Object Lock needs versioning; S3 enables it with the lock.
     bucket.object_lock_enabled = true;
     bucket.versioning = "Enabled";
@@ -131,8 +129,7 @@ http::StartResult ListBuckets(const Ctx& ctx) {
   if (const std::string* mb = q.Find("max-buckets")) {
     int64_t v = 0;
     auto [p, ec] = std::from_chars(mb->data(), mb->data() + mb->size(), v);
-    if (mb->empty() || ec != std::errc() || p != mb->data() + mb->size() || v < 1 ||
-        v > 10000) {
+    if (mb->empty() || ec != std::errc() || p != mb->data() + mb->size() || v < 1 || v > 10000) {
       return ErrorResponse(c, InvalidArgument("Argument max-buckets must be an integer between 1 "
                                               "and 10000",
                                               "max-buckets", *mb));
@@ -199,8 +196,7 @@ http::StartResult CreateBucket(const Ctx& ctx) {
   }
   Ctx keep = ctx;
   return std::unique_ptr<http::Exchange>(std::make_unique<http::BufferedExchange>(
-      kMaxConfigurationBody,
-      [keep](std::string body) { return CreateBucketWithBody(*keep, body); },
+      kMaxConfigurationBody, [keep](std::string body) { return CreateBucketWithBody(*keep, body); },
       [keep] { return ErrorResponse(*keep, ErrorReply(S3Error::kMaxMessageLengthExceeded)); }));
 }
 

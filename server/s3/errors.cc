@@ -46,6 +46,7 @@ constexpr std::array<ErrorInfo, static_cast<size_t>(S3Error::kCount_)> kErrorTab
     {"InvalidPart", 400,
      "One or more of the specified parts could not be found.  The part may not have been "
      "uploaded, or the specified entity tag may not match the part's entity tag."},
+    {"InvalidPartNumber", 416, "The requested partnumber is not satisfiable"},
     {"InvalidPartOrder", 400,
      "The list of parts was not in ascending order. The parts list must be specified in order "
      "by part number."},
@@ -62,8 +63,7 @@ constexpr std::array<ErrorInfo, static_cast<size_t>(S3Error::kCount_)> kErrorTab
      "The request contained trailing data that was not well-formed or did not conform to our "
      "published schema."},
     {"MaxMessageLengthExceeded", 400, "Your request was too big."},
-    {"MetadataTooLarge", 400,
-     "Your metadata headers exceed the maximum allowed metadata size"},
+    {"MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size"},
     {"MethodNotAllowed", 405, "The specified method is not allowed against this resource."},
     {"MissingContentLength", 411, "You must provide the Content-Length HTTP header."},
     {"MissingRequestBodyError", 400, "Request Body is empty"},
@@ -76,8 +76,7 @@ constexpr std::array<ErrorInfo, static_cast<size_t>(S3Error::kCount_)> kErrorTab
     {"NoSuchUpload", 404,
      "The specified upload does not exist. The upload ID may be invalid, or the upload may "
      "have been aborted or completed."},
-    {"NoSuchVersion", 404,
-     "The specified version does not exist."},
+    {"NoSuchVersion", 404, "The specified version does not exist."},
     {"NotImplemented", 501, "A header you provided implies functionality that is not implemented"},
     {"PermanentRedirect", 301,
      "The bucket you are attempting to access must be addressed using the specified endpoint. "
@@ -133,15 +132,23 @@ std::string RenderError(const ErrorReply& reply, std::string_view request_id,
 S3Error FromStorage(storage::Code code) {
   using storage::Code;
   switch (code) {
-    case Code::kNotFound: return S3Error::kNoSuchKey;
-    case Code::kBucketNotFound: return S3Error::kNoSuchBucket;
-    case Code::kBucketExists: return S3Error::kBucketAlreadyExists;
-    case Code::kBucketNotEmpty: return S3Error::kBucketNotEmpty;
-    case Code::kPreconditionFailed: return S3Error::kPreconditionFailed;
-    case Code::kConflict: return S3Error::kConditionalRequestConflict;
-    case Code::kUploadNotFound: return S3Error::kNoSuchUpload;
+    case Code::kNotFound:
+      return S3Error::kNoSuchKey;
+    case Code::kBucketNotFound:
+      return S3Error::kNoSuchBucket;
+    case Code::kBucketExists:
+      return S3Error::kBucketAlreadyExists;
+    case Code::kBucketNotEmpty:
+      return S3Error::kBucketNotEmpty;
+    case Code::kPreconditionFailed:
+      return S3Error::kPreconditionFailed;
+    case Code::kConflict:
+      return S3Error::kConditionalRequestConflict;
+    case Code::kUploadNotFound:
+      return S3Error::kNoSuchUpload;
     // SQLite busy after its timeout is S3's "reduce your request rate".
-    case Code::kBusy: return S3Error::kSlowDown;
+    case Code::kBusy:
+      return S3Error::kSlowDown;
     case Code::kOk:  // asking to translate success is a caller bug
     case Code::kInvalidArgument:
     case Code::kFull:
@@ -156,9 +163,11 @@ S3Error FromStorage(storage::Code code) {
 S3Error FromSigV4(sigv4::Error error, bool presigned) {
   using sigv4::Error;
   switch (error) {
-    case Error::kMissingAuthentication: return S3Error::kAccessDenied;
+    case Error::kMissingAuthentication:
+      return S3Error::kAccessDenied;
     // SigV2 and unknown algorithms: S3 answers 400 InvalidRequest ("Please use AWS4-HMAC-SHA256").
-    case Error::kUnsupportedAlgorithm: return S3Error::kInvalidRequest;
+    case Error::kUnsupportedAlgorithm:
+      return S3Error::kInvalidRequest;
     case Error::kMalformedAuthorization:
     case Error::kMalformedCredential:
     case Error::kPresignExpiresInvalid:
@@ -168,22 +177,35 @@ S3Error FromSigV4(sigv4::Error error, bool presigned) {
     case Error::kMissingDate:
     case Error::kMalformedDate:
       return S3Error::kAccessDenied;
-    case Error::kMissingSignedHeader: return S3Error::kAccessDenied;
-    case Error::kRequestTimeTooSkewed: return S3Error::kRequestTimeTooSkewed;
-    case Error::kRequestNotYetValid: return S3Error::kAccessDenied;
-    case Error::kPresignExpired: return S3Error::kAccessDenied;
-    case Error::kInvalidAccessKeyId: return S3Error::kInvalidAccessKeyId;
+    case Error::kMissingSignedHeader:
+      return S3Error::kAccessDenied;
+    case Error::kRequestTimeTooSkewed:
+      return S3Error::kRequestTimeTooSkewed;
+    case Error::kRequestNotYetValid:
+      return S3Error::kAccessDenied;
+    case Error::kPresignExpired:
+      return S3Error::kAccessDenied;
+    case Error::kInvalidAccessKeyId:
+      return S3Error::kInvalidAccessKeyId;
     case Error::kSignatureDoesNotMatch:
     case Error::kChunkSignatureMismatch:
       return S3Error::kSignatureDoesNotMatch;
-    case Error::kContentSha256Mismatch: return S3Error::kXAmzContentSHA256Mismatch;
-    case Error::kInvalidContentSha256: return S3Error::kInvalidArgument;
-    case Error::kMalformedChunk: return S3Error::kIncompleteBody;
-    case Error::kDecodedLengthMismatch: return S3Error::kIncompleteBody;
-    case Error::kIncompleteBody: return S3Error::kIncompleteBody;
-    case Error::kMissingTrailer: return S3Error::kMalformedTrailerError;
-    case Error::kTrailerChecksumMismatch: return S3Error::kBadDigest;
-    case Error::kNone: return S3Error::kInternalError;
+    case Error::kContentSha256Mismatch:
+      return S3Error::kXAmzContentSHA256Mismatch;
+    case Error::kInvalidContentSha256:
+      return S3Error::kInvalidArgument;
+    case Error::kMalformedChunk:
+      return S3Error::kIncompleteBody;
+    case Error::kDecodedLengthMismatch:
+      return S3Error::kIncompleteBody;
+    case Error::kIncompleteBody:
+      return S3Error::kIncompleteBody;
+    case Error::kMissingTrailer:
+      return S3Error::kMalformedTrailerError;
+    case Error::kTrailerChecksumMismatch:
+      return S3Error::kBadDigest;
+    case Error::kNone:
+      return S3Error::kInternalError;
   }
   return S3Error::kInternalError;
 }

@@ -38,6 +38,7 @@ enum class S3Error {
   kInvalidLocationConstraint,
   kInvalidObjectState,
   kInvalidPart,
+  kInvalidPartNumber,
   kInvalidPartOrder,
   kInvalidRange,
   kInvalidRequest,

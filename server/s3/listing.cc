@@ -58,8 +58,8 @@ std::optional<ErrorReply> ParseListParams(const QueryParams& query, bool v2, Lis
     int64_t v = 0;
     auto [ptr, ec] = std::from_chars(mk->data(), mk->data() + mk->size(), v);
     if (mk->empty() || ec != std::errc() || ptr != mk->data() + mk->size() || v > INT32_MAX) {
-      return InvalidArgument("Provided max-keys not an integer or within integer range",
-                             "max-keys", *mk);
+      return InvalidArgument("Provided max-keys not an integer or within integer range", "max-keys",
+                             *mk);
     }
     if (v < 0) {
       return InvalidArgument("Argument maxKeys must be an integer between 0 and 2147483647",
@@ -70,8 +70,7 @@ std::optional<ErrorReply> ParseListParams(const QueryParams& query, bool v2, Lis
   }
   if (const std::string* enc = query.Find("encoding-type")) {
     if (*enc != "url") {
-      return InvalidArgument("Invalid Encoding Method specified in Request", "encoding-type",
-                             *enc);
+      return InvalidArgument("Invalid Encoding Method specified in Request", "encoding-type", *enc);
     }
     p.url_encoding = true;
   }
@@ -87,8 +86,8 @@ std::optional<ErrorReply> ParseListParams(const QueryParams& query, bool v2, Lis
       p.has_continuation_token = true;
       auto decoded = DecodeContinuationToken(*tok);
       if (!decoded) {
-        return InvalidArgument("The continuation token provided is incorrect",
-                               "continuation-token", *tok);
+        return InvalidArgument("The continuation token provided is incorrect", "continuation-token",
+                               *tok);
       }
       // The token names the last key returned; it is always past start-after.
       p.resume_after = std::move(*decoded);
@@ -125,9 +124,7 @@ std::string IsoTimestamp(int64_t epoch_ms) {
 
 std::string RenderListResult(const ListParams& p, std::string_view bucket,
                              const storage::ListOutput& out) {
-  auto enc = [&](std::string_view s) {
-    return p.url_encoding ? S3UrlEncode(s) : std::string(s);
-  };
+  auto enc = [&](std::string_view s) { return p.url_encoding ? S3UrlEncode(s) : std::string(s); };
   XmlWriter w("ListBucketResult", true);
   w.Element("Name", bucket);
   w.Element("Prefix", enc(p.prefix));

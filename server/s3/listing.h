@@ -24,7 +24,7 @@ struct ListParams {
   std::string continuation_token;  // v2, as sent (opaque)
   bool has_continuation_token = false;
   bool has_start_after = false;
-  size_t max_keys = kMaxListKeys;  // capped at 1000, as S3 does
+  size_t max_keys = kMaxListKeys;            // capped at 1000, as S3 does
   size_t requested_max_keys = kMaxListKeys;  // echoed in MaxKeys
   bool url_encoding = false;
   bool fetch_owner = false;

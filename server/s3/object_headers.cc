@@ -12,9 +12,9 @@ constexpr std::array<std::string_view, 5> kRepresentationHeaders = {
     "x-amz-website-redirect-location"};
 
 constexpr std::array<std::string_view, 12> kStorageClasses = {
-    "STANDARD",     "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA",
-    "INTELLIGENT_TIERING", "GLACIER",     "DEEP_ARCHIVE", "OUTPOSTS",
-    "GLACIER_IR",   "SNOW",               "EXPRESS_ONEZONE", "FSX_OPENZFS"};
+    "STANDARD",        "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+    "GLACIER",         "DEEP_ARCHIVE",       "OUTPOSTS",    "GLACIER_IR", "SNOW",
+    "EXPRESS_ONEZONE", "FSX_OPENZFS"};
 
 constexpr std::array<std::string_view, 7> kCannedAcls = {
     "private",       "public-read",       "public-read-write",        "authenticated-read",
@@ -70,14 +70,12 @@ std::string StripAwsChunked(std::string_view content_encoding) {
   return out;
 }
 
-std::optional<ErrorReply> CollectObjectSettings(const http::Headers& headers,
-                                                ObjectSettings* out) {
+std::optional<ErrorReply> CollectObjectSettings(const http::Headers& headers, ObjectSettings* out) {
   storage::Attributes& attrs = out->attributes;
   attrs.clear();
   std::string_view content_type = headers.Get("Content-Type");
-  attrs.emplace_back("Content-Type",
-                     content_type.empty() ? std::string(kDefaultContentType)
-                                          : std::string(content_type));
+  attrs.emplace_back("Content-Type", content_type.empty() ? std::string(kDefaultContentType)
+                                                          : std::string(content_type));
   if (headers.Has("Content-Encoding")) {
     std::string enc = StripAwsChunked(headers.Get("Content-Encoding"));
     if (!enc.empty()) attrs.emplace_back("Content-Encoding", std::move(enc));
@@ -109,8 +107,7 @@ std::optional<ErrorReply> CollectObjectSettings(const http::Headers& headers,
 
   out->storage_class.clear();
   if (const std::string* sc = headers.Find("x-amz-storage-class")) {
-    if (std::find(kStorageClasses.begin(), kStorageClasses.end(), *sc) ==
-        kStorageClasses.end()) {
+    if (std::find(kStorageClasses.begin(), kStorageClasses.end(), *sc) == kStorageClasses.end()) {
       return ErrorReply(S3Error::kInvalidStorageClass).Field("StorageClassRequested", *sc);
     }
     if (*sc != "STANDARD") out->storage_class = *sc;

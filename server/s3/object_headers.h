@@ -26,8 +26,7 @@ struct ObjectSettings {
 // (default binary/octet-stream), the other representation headers, x-amz-meta-* (names
 // lower-cased; 2 KB total of names and values), storage class, SSE settings (AES256 by default,
 // as S3 applies it to every new object), canned ACL, tagging and website redirect.
-std::optional<ErrorReply> CollectObjectSettings(const http::Headers& headers,
-                                                ObjectSettings* out);
+std::optional<ErrorReply> CollectObjectSettings(const http::Headers& headers, ObjectSettings* out);
 
 // Content-Encoding without the aws-chunked transfer coding ("aws-chunked,gzip" -> "gzip").
 std::string StripAwsChunked(std::string_view content_encoding);

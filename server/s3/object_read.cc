@@ -1,5 +1,6 @@
 // GetObject and HeadObject: conditional requests, ranges, response-* overrides, checksums.
 #include <array>
+#include <optional>
 #include <string>
 
 #include "server/common/clock.h"
@@ -43,6 +44,46 @@ Preconditions ReadPreconditions(const http::Headers& h) {
   return p;
 }
 
+// GetObject?partNumber=N: the bytes of part N of a multipart object (a plain object is one
+// part). A part beyond the last is 416 InvalidPartNumber.
+std::optional<ErrorReply> PartRange(std::string_view text, const storage::ObjectRecord& record,
+                                    RangeResult* range) {
+  uint64_t n = 0;
+  for (char ch : text) {
+    if (ch < '0' || ch > '9' || n > 100000) {
+      n = 0;
+      break;
+    }
+    n = n * 10 + static_cast<uint64_t>(ch - '0');
+  }
+  if (text.empty() || n < 1 || n > 10000) {
+    return ErrorReply(S3Error::kInvalidArgument,
+                      "Part number must be an integer between 1 and 10000, inclusive")
+        .Field("ArgumentName", "partNumber")
+        .Field("ArgumentValue", std::string(text));
+  }
+  if (record.part_sizes.empty()) {
+    if (n != 1) {
+      return ErrorReply(S3Error::kInvalidPartNumber)
+          .Field("PartNumberRequested", std::to_string(n))
+          .Field("ActualPartCount", "1");
+    }
+    range->kind = RangeResult::kFull;
+    return std::nullopt;
+  }
+  if (n > record.part_sizes.size()) {
+    return ErrorReply(S3Error::kInvalidPartNumber)
+        .Field("PartNumberRequested", std::to_string(n))
+        .Field("ActualPartCount", std::to_string(record.part_sizes.size()));
+  }
+  uint64_t offset = 0;
+  for (size_t i = 0; i + 1 < n; ++i) offset += record.part_sizes[i];
+  range->kind = RangeResult::kPartial;
+  range->offset = offset;
+  range->length = record.part_sizes[n - 1];
+  return std::nullopt;
+}
+
 bool IsArchived(std::string_view storage_class) {
   return storage_class == "GLACIER" || storage_class == "DEEP_ARCHIVE";
 }
@@ -84,11 +125,10 @@ http::StartResult GetObject(const Ctx& ctx) {
   }
 
   if (record.is_delete_marker) {
-    ErrorReply r = version_id.empty()
-                       ? ErrorReply(S3Error::kNoSuchKey).Field("Key", c.target.key)
-                       : ErrorReply(S3Error::kMethodNotAllowed)
-                             .Field("Method", c.request.method)
-                             .Field("ResourceType", "DeleteMarker");
+    ErrorReply r = version_id.empty() ? ErrorReply(S3Error::kNoSuchKey).Field("Key", c.target.key)
+                                      : ErrorReply(S3Error::kMethodNotAllowed)
+                                            .Field("Method", c.request.method)
+                                            .Field("ResourceType", "DeleteMarker");
     r.Header("x-amz-delete-marker", "true");
     if (record.version_id != "null" || !bucket.versioning.empty()) {
       r.Header("x-amz-version-id", record.version_id);
@@ -102,8 +142,7 @@ http::StartResult GetObject(const Ctx& ctx) {
                              record.last_modified_ms)) {
     case ConditionOutcome::kPreconditionFailed: {
       ErrorReply r(S3Error::kPreconditionFailed);
-      r.Field("Condition",
-              c.request.headers.Has("If-Match") ? "If-Match" : "If-Unmodified-Since");
+      r.Field("Condition", c.request.headers.Has("If-Match") ? "If-Match" : "If-Unmodified-Since");
       return ErrorResponse(c, r);
     }
     case ConditionOutcome::kNotModified: {
@@ -125,7 +164,10 @@ http::StartResult GetObject(const Ctx& ctx) {
   }
 
   RangeResult range;
-  if (const std::string* rh = c.request.headers.Find("Range")) {
+  if (const std::string* pn = c.query.Find("partNumber")) {
+    auto part = PartRange(*pn, record, &range);
+    if (part) return ErrorResponse(c, *part);
+  } else if (const std::string* rh = c.request.headers.Find("Range")) {
     range = EvaluateRange(*rh, record.size);
     if (range.kind == RangeResult::kUnsatisfiable) {
       ErrorReply r(S3Error::kInvalidRange);

@@ -29,10 +29,14 @@ size_t DigestSize(sigv4::ChecksumAlgorithm a) {
     case sigv4::ChecksumAlgorithm::kCrc32:
     case sigv4::ChecksumAlgorithm::kCrc32c:
       return 4;
-    case sigv4::ChecksumAlgorithm::kCrc64Nvme: return 8;
-    case sigv4::ChecksumAlgorithm::kSha1: return 20;
-    case sigv4::ChecksumAlgorithm::kSha256: return 32;
-    case sigv4::ChecksumAlgorithm::kMd5: return 16;
+    case sigv4::ChecksumAlgorithm::kCrc64Nvme:
+      return 8;
+    case sigv4::ChecksumAlgorithm::kSha1:
+      return 20;
+    case sigv4::ChecksumAlgorithm::kSha256:
+      return 32;
+    case sigv4::ChecksumAlgorithm::kMd5:
+      return 16;
   }
   return 0;
 }
@@ -67,7 +71,7 @@ struct PutPlan {
   std::string key;
   ObjectSettings settings;
   storage::PutCondition condition;
-  std::optional<std::string> content_md5;  // as sent (base64), validated to 16 bytes
+  std::optional<std::string> content_md5;      // as sent (base64), validated to 16 bytes
   std::optional<std::string> expected_sha256;  // lower-case hex
   sigv4::ChecksumAlgorithm checksum = sigv4::ChecksumAlgorithm::kCrc64Nvme;
   std::optional<std::string> checksum_expected;  // base64, from the header
@@ -380,8 +384,7 @@ http::StartResult PutObject(const Ctx& ctx) {
     if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
     plan.condition.if_match_etag = std::string(v);
   }
-  return std::unique_ptr<http::Exchange>(
-      std::make_unique<PutObjectExchange>(ctx, std::move(plan)));
+  return std::unique_ptr<http::Exchange>(std::make_unique<PutObjectExchange>(ctx, std::move(plan)));
 }
 
 http::StartResult DeleteObject(const Ctx& ctx) {

@@ -30,7 +30,7 @@ std::string ContentRange(uint64_t offset, uint64_t length, uint64_t size);
 struct Preconditions {
   std::optional<std::string> if_match;
   std::optional<std::string> if_none_match;
-  std::optional<int64_t> if_modified_since_ms;    // absent also when unparsable (ignored)
+  std::optional<int64_t> if_modified_since_ms;  // absent also when unparsable (ignored)
   std::optional<int64_t> if_unmodified_since_ms;
 };
 

@@ -80,7 +80,9 @@ std::optional<ErrorReply> ResolveBucket(RequestContext& ctx, storage::Bucket* bu
     r.Header("x-amz-bucket-region", bucket->region);
     return r;
   }
-  if (bucket->owner_account != ctx.account()) {
+  const std::string* expected_owner = ctx.request.headers.Find("x-amz-expected-bucket-owner");
+  if (bucket->owner_account != ctx.account() ||
+      (expected_owner && *expected_owner != bucket->owner_account)) {
     ErrorReply r(S3Error::kAccessDenied);
     if (ctx.route && ctx.route->handler == Handler::kHeadBucket) {
       r.Header("x-amz-bucket-region", bucket->region);

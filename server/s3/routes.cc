@@ -36,8 +36,7 @@ constexpr Route kRoutes[] = {
     {"PUT", kBkt, "metadataJournalTable", "", "", "UpdateBucketMetadataJournalTableConfiguration",
      H::kNotImplemented},
     {"PUT", kBkt, "metrics", "", "", "PutBucketMetricsConfiguration", H::kNotImplemented},
-    {"PUT", kBkt, "notification", "", "", "PutBucketNotificationConfiguration",
-     H::kNotImplemented},
+    {"PUT", kBkt, "notification", "", "", "PutBucketNotificationConfiguration", H::kNotImplemented},
     {"PUT", kBkt, "object-lock", "", "", "PutObjectLockConfiguration", H::kNotImplemented},
     {"PUT", kBkt, "ownershipControls", "", "", "PutBucketOwnershipControls", H::kNotImplemented},
     {"PUT", kBkt, "policy", "", "", "PutBucketPolicy", H::kNotImplemented},
@@ -72,8 +71,7 @@ constexpr Route kRoutes[] = {
      H::kNotImplemented},
     {"GET", kBkt, "metrics", "id", "", "GetBucketMetricsConfiguration", H::kNotImplemented},
     {"GET", kBkt, "metrics", "", "", "ListBucketMetricsConfigurations", H::kNotImplemented},
-    {"GET", kBkt, "notification", "", "", "GetBucketNotificationConfiguration",
-     H::kNotImplemented},
+    {"GET", kBkt, "notification", "", "", "GetBucketNotificationConfiguration", H::kNotImplemented},
     {"GET", kBkt, "object-lock", "", "", "GetObjectLockConfiguration", H::kNotImplemented},
     {"GET", kBkt, "ownershipControls", "", "", "GetBucketOwnershipControls", H::kNotImplemented},
     {"GET", kBkt, "policy", "", "", "GetBucketPolicy", H::kNotImplemented},
@@ -91,14 +89,12 @@ constexpr Route kRoutes[] = {
     {"GET", kBkt, "", "", "", "ListObjects", H::kListObjects},
 
     // --- bucket, DELETE ---
-    {"DELETE", kBkt, "analytics", "", "", "DeleteBucketAnalyticsConfiguration",
-     H::kNotImplemented},
+    {"DELETE", kBkt, "analytics", "", "", "DeleteBucketAnalyticsConfiguration", H::kNotImplemented},
     {"DELETE", kBkt, "cors", "", "", "DeleteBucketCors", H::kNotImplemented},
     {"DELETE", kBkt, "encryption", "", "", "DeleteBucketEncryption", H::kNotImplemented},
-    {"DELETE", kBkt, "intelligent-tiering", "", "",
-     "DeleteBucketIntelligentTieringConfiguration", H::kNotImplemented},
-    {"DELETE", kBkt, "inventory", "", "", "DeleteBucketInventoryConfiguration",
+    {"DELETE", kBkt, "intelligent-tiering", "", "", "DeleteBucketIntelligentTieringConfiguration",
      H::kNotImplemented},
+    {"DELETE", kBkt, "inventory", "", "", "DeleteBucketInventoryConfiguration", H::kNotImplemented},
     {"DELETE", kBkt, "lifecycle", "", "", "DeleteBucketLifecycle", H::kNotImplemented},
     {"DELETE", kBkt, "metadataConfiguration", "", "", "DeleteBucketMetadataConfiguration",
      H::kNotImplemented},
@@ -177,7 +173,8 @@ bool QueryParams::Parse(std::string_view raw) {
     if (part.empty()) continue;
     size_t eq = part.find('=');
     std::string_view name = part.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
     auto n = PercentDecode(name, /*plus_is_space=*/true);
     auto v = PercentDecode(value, /*plus_is_space=*/true);
     if (!n || !v) return false;

@@ -39,7 +39,7 @@ struct Route {
   // Required query parameters: "name" (present, any value) or "name=value". Up to two.
   std::string_view query1;
   std::string_view query2;
-  std::string_view header;  // required request header ("" = none)
+  std::string_view header;     // required request header ("" = none)
   std::string_view operation;  // the S3 API operation name
   Handler handler;
 };
@@ -53,7 +53,9 @@ class QueryParams {
   bool Has(std::string_view name) const { return Find(name) != nullptr; }
   const std::string* Find(std::string_view name) const;
   std::string_view Get(std::string_view name) const;
-  void Add(std::string name, std::string value) { params_.emplace_back(std::move(name), std::move(value)); }
+  void Add(std::string name, std::string value) {
+    params_.emplace_back(std::move(name), std::move(value));
+  }
   const std::vector<std::pair<std::string, std::string>>& params() const { return params_; }
 
  private:

@@ -20,9 +20,12 @@ const std::vector<std::string>& DefaultHostnames() {
 
 std::string_view ResourceType(Scope scope) {
   switch (scope) {
-    case Scope::kService: return "SERVICE";
-    case Scope::kBucket: return "BUCKET";
-    case Scope::kObject: return "OBJECT";
+    case Scope::kService:
+      return "SERVICE";
+    case Scope::kBucket:
+      return "BUCKET";
+    case Scope::kObject:
+      return "OBJECT";
   }
   return "OBJECT";
 }
@@ -78,18 +81,30 @@ class FinalizingExchange : public http::Exchange {
 
 http::StartResult Dispatch(const Ctx& ctx) {
   switch (ctx->route->handler) {
-    case Handler::kListBuckets: return ListBuckets(ctx);
-    case Handler::kCreateBucket: return CreateBucket(ctx);
-    case Handler::kHeadBucket: return HeadBucket(ctx);
-    case Handler::kDeleteBucket: return DeleteBucket(ctx);
-    case Handler::kGetBucketLocation: return GetBucketLocation(ctx);
-    case Handler::kListObjects: return ListObjects(ctx, /*v2=*/false);
-    case Handler::kListObjectsV2: return ListObjects(ctx, /*v2=*/true);
-    case Handler::kPutObject: return PutObject(ctx);
-    case Handler::kGetObject: return GetObject(ctx);
-    case Handler::kHeadObject: return GetObject(ctx);
-    case Handler::kDeleteObject: return DeleteObject(ctx);
-    case Handler::kNotImplemented: break;
+    case Handler::kListBuckets:
+      return ListBuckets(ctx);
+    case Handler::kCreateBucket:
+      return CreateBucket(ctx);
+    case Handler::kHeadBucket:
+      return HeadBucket(ctx);
+    case Handler::kDeleteBucket:
+      return DeleteBucket(ctx);
+    case Handler::kGetBucketLocation:
+      return GetBucketLocation(ctx);
+    case Handler::kListObjects:
+      return ListObjects(ctx, /*v2=*/false);
+    case Handler::kListObjectsV2:
+      return ListObjects(ctx, /*v2=*/true);
+    case Handler::kPutObject:
+      return PutObject(ctx);
+    case Handler::kGetObject:
+      return GetObject(ctx);
+    case Handler::kHeadObject:
+      return GetObject(ctx);
+    case Handler::kDeleteObject:
+      return DeleteObject(ctx);
+    case Handler::kNotImplemented:
+      break;
   }
   return ErrorResponse(*ctx, ErrorReply(S3Error::kNotImplemented));
 }
@@ -107,8 +122,8 @@ struct Service::Impl {
       return ErrorResponse(c, ErrorReply(S3Error::kInvalidURI));
     }
     c.target = std::move(*target);
-    c.record.resource = c.target.key.empty() ? c.target.bucket
-                                             : c.target.bucket + "/" + c.target.key;
+    c.record.resource =
+        c.target.key.empty() ? c.target.bucket : c.target.bucket + "/" + c.target.key;
     c.route = MatchRoute(c.request.method, c.target.scope, c.query, c.request.headers);
     c.record.operation = c.route ? std::string(c.route->operation) : "Unknown";
 
@@ -116,8 +131,8 @@ struct Service::Impl {
     options.s3_path_rules = true;
     c.auth = common::Authenticate(c.request, *deps.credentials, std::chrono::system_clock::now(),
                                   options);
-    c.record.region = c.auth.principal.region.empty() ? c.auth.parsed.scope.region
-                                                      : c.auth.principal.region;
+    c.record.region =
+        c.auth.principal.region.empty() ? c.auth.parsed.scope.region : c.auth.principal.region;
     c.record.principal = c.auth.principal.arn.empty() ? "anonymous" : c.auth.principal.arn;
     if (!c.auth.ok() || c.auth.invalid_token || c.auth.expired_token) {
       c.record.error_detail = c.auth.detail;
@@ -141,9 +156,7 @@ struct Service::Impl {
   }
 };
 
-Service::Service(ServiceDeps deps) : impl_(std::make_unique<Impl>()) {
-  impl_->deps = deps;
-}
+Service::Service(ServiceDeps deps) : impl_(std::make_unique<Impl>()) { impl_->deps = deps; }
 
 Service::~Service() = default;
 

@@ -34,5 +34,4 @@ class XmlWriter {
   std::vector<std::string> open_;
 };
 
-
 }  // namespace skiff::s3

@@ -15,8 +15,7 @@ TEST(VirtualHost, Suffixes) {
   EXPECT_EQ(VirtualHostBucket("s3.localhost:4566", kSuffixes), "");
   EXPECT_EQ(VirtualHostBucket("mybucket.localhost:4566", kSuffixes), "mybucket");
   EXPECT_EQ(VirtualHostBucket("mybucket.s3.localhost", kSuffixes), "mybucket");
-  EXPECT_EQ(VirtualHostBucket("my.dotted.bucket.s3.localhost:80", kSuffixes),
-            "my.dotted.bucket");
+  EXPECT_EQ(VirtualHostBucket("my.dotted.bucket.s3.localhost:80", kSuffixes), "my.dotted.bucket");
   EXPECT_EQ(VirtualHostBucket("MyBucket.LOCALHOST", kSuffixes), "MyBucket");
   EXPECT_EQ(VirtualHostBucket("127.0.0.1:4566", kSuffixes), "");
   EXPECT_EQ(VirtualHostBucket("[::1]:4566", kSuffixes), "");

@@ -96,8 +96,7 @@ TEST(SigV4Translation, Table) {
   EXPECT_EQ(FromSigV4(Error::kMalformedAuthorization, true),
             S3Error::kAuthorizationQueryParametersError);
   EXPECT_EQ(FromSigV4(Error::kPresignExpired, true), S3Error::kAccessDenied);
-  EXPECT_EQ(FromSigV4(Error::kContentSha256Mismatch, false),
-            S3Error::kXAmzContentSHA256Mismatch);
+  EXPECT_EQ(FromSigV4(Error::kContentSha256Mismatch, false), S3Error::kXAmzContentSHA256Mismatch);
   EXPECT_EQ(FromSigV4(Error::kTrailerChecksumMismatch, false), S3Error::kBadDigest);
   EXPECT_EQ(FromSigV4(Error::kIncompleteBody, false), S3Error::kIncompleteBody);
   EXPECT_EQ(FromSigV4(static_cast<Error>(999), false), S3Error::kInternalError);

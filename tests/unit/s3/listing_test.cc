@@ -89,15 +89,16 @@ TEST(ListRender, V2Document) {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
             "<Name>bkt</Name><Prefix></Prefix>"
-            "<NextContinuationToken>" + EncodeContinuationToken("dir/") +
-            "</NextContinuationToken>"
-            "<KeyCount>2</KeyCount><MaxKeys>2</MaxKeys><Delimiter>/</Delimiter>"
-            "<IsTruncated>true</IsTruncated>"
-            "<Contents><Key>a.txt</Key><LastModified>2023-11-14T22:13:20.123Z</LastModified>"
-            "<ETag>&quot;900150983cd24fb0d6963f7d28e17f72&quot;</ETag><Size>3</Size>"
-            "<StorageClass>STANDARD</StorageClass></Contents>"
-            "<CommonPrefixes><Prefix>dir/</Prefix></CommonPrefixes>"
-            "</ListBucketResult>");
+            "<NextContinuationToken>" +
+                EncodeContinuationToken("dir/") +
+                "</NextContinuationToken>"
+                "<KeyCount>2</KeyCount><MaxKeys>2</MaxKeys><Delimiter>/</Delimiter>"
+                "<IsTruncated>true</IsTruncated>"
+                "<Contents><Key>a.txt</Key><LastModified>2023-11-14T22:13:20.123Z</LastModified>"
+                "<ETag>&quot;900150983cd24fb0d6963f7d28e17f72&quot;</ETag><Size>3</Size>"
+                "<StorageClass>STANDARD</StorageClass></Contents>"
+                "<CommonPrefixes><Prefix>dir/</Prefix></CommonPrefixes>"
+                "</ListBucketResult>");
 }
 
 TEST(ListRender, V1OwnerMarkerAndUrlEncoding) {

@@ -36,12 +36,12 @@ TEST(RouteTable, EveryRowOwnsItsMinimalRequest) {
 }
 
 TEST(RouteTable, NoDuplicateRequirementsOrOperations) {
-  std::set<std::tuple<std::string_view, int, std::string_view, std::string_view,
-                      std::string_view>> seen;
+  std::set<std::tuple<std::string_view, int, std::string_view, std::string_view, std::string_view>>
+      seen;
   std::set<std::string_view> ops;
   for (const Route& r : RouteTable()) {
-    EXPECT_TRUE(seen.insert({r.method, static_cast<int>(r.scope), r.query1, r.query2, r.header})
-                    .second)
+    EXPECT_TRUE(
+        seen.insert({r.method, static_cast<int>(r.scope), r.query1, r.query2, r.header}).second)
         << r.operation;
     EXPECT_TRUE(ops.insert(r.operation).second) << r.operation;
   }
@@ -60,8 +60,7 @@ TEST(RouteMatch, Examples) {
   EXPECT_EQ(Route1("GET", Scope::kService, "")->operation, "ListBuckets");
   EXPECT_EQ(Route1("GET", Scope::kBucket, "list-type=2&prefix=a")->operation, "ListObjectsV2");
   EXPECT_EQ(Route1("GET", Scope::kBucket, "list-type=1")->operation, "ListObjects");
-  EXPECT_EQ(Route1("GET", Scope::kBucket, "prefix=a&x-id=ListObjects")->operation,
-            "ListObjects");
+  EXPECT_EQ(Route1("GET", Scope::kBucket, "prefix=a&x-id=ListObjects")->operation, "ListObjects");
   EXPECT_EQ(Route1("GET", Scope::kBucket, "location")->operation, "GetBucketLocation");
   EXPECT_EQ(Route1("GET", Scope::kBucket, "versioning")->handler, Handler::kNotImplemented);
   EXPECT_EQ(Route1("PUT", Scope::kBucket, "")->operation, "CreateBucket");
@@ -69,9 +68,9 @@ TEST(RouteMatch, Examples) {
   EXPECT_EQ(Route1("PUT", Scope::kObject, "x-id=PutObject")->operation, "PutObject");
   EXPECT_EQ(Route1("PUT", Scope::kObject, "", "x-amz-copy-source")->operation, "CopyObject");
   EXPECT_EQ(Route1("PUT", Scope::kObject, "partNumber=1&uploadId=u")->operation, "UploadPart");
-  EXPECT_EQ(Route1("PUT", Scope::kObject, "partNumber=1&uploadId=u", "X-Amz-Copy-Source")
-                ->operation,
-            "UploadPartCopy");
+  EXPECT_EQ(
+      Route1("PUT", Scope::kObject, "partNumber=1&uploadId=u", "X-Amz-Copy-Source")->operation,
+      "UploadPartCopy");
   EXPECT_EQ(Route1("GET", Scope::kObject, "response-content-type=a")->operation, "GetObject");
   EXPECT_EQ(Route1("GET", Scope::kObject, "uploadId=u")->operation, "ListParts");
   EXPECT_EQ(Route1("DELETE", Scope::kObject, "")->operation, "DeleteObject");

@@ -69,9 +69,7 @@ class S3ServiceTest : public ::testing::Test {
     service_ = std::make_unique<Service>(deps);
   }
 
-
-  Reply Send(std::string method, std::string target, std::string body = "",
-             Options o = Options()) {
+  Reply Send(std::string method, std::string target, std::string body = "", Options o = Options()) {
     http::Request req;
     req.method = method;
     req.target = target;
@@ -110,8 +108,8 @@ class S3ServiceTest : public ::testing::Test {
         signed_list += n;
       }
       req.headers.Add("Authorization", "AWS4-HMAC-SHA256 Credential=" + o.access_key + "/" +
-                                           a.scope.ToString() + ", SignedHeaders=" +
-                                           signed_list + ", Signature=" + sig);
+                                           a.scope.ToString() + ", SignedHeaders=" + signed_list +
+                                           ", Signature=" + sig);
     }
     http::StartResult started = service_->Start(req);
     http::Response resp;
@@ -229,8 +227,9 @@ TEST_F(S3ServiceTest, BucketLifecycle) {
   EXPECT_EQ(Send("DELETE", "/my-bucket").status, 204);
   r = Send("DELETE", "/my-bucket");
   EXPECT_EQ(r.status, 404);
-  EXPECT_TRUE(r.Has("<Code>NoSuchBucket</Code><Message>The specified bucket does not exist"
-                    "</Message><BucketName>my-bucket</BucketName>"))
+  EXPECT_TRUE(
+      r.Has("<Code>NoSuchBucket</Code><Message>The specified bucket does not exist"
+            "</Message><BucketName>my-bucket</BucketName>"))
       << r.body;
 }
 
@@ -302,8 +301,7 @@ TEST_F(S3ServiceTest, PutGetHeadObject) {
   EXPECT_FALSE(r.Header("Last-Modified").empty());
   EXPECT_FALSE(r.headers.Has("x-amz-checksum-crc64nvme"));
 
-  r = Send("HEAD", "/bkt-b1/dir/hello%20world.txt", "",
-           With({{"x-amz-checksum-mode", "ENABLED"}}));
+  r = Send("HEAD", "/bkt-b1/dir/hello%20world.txt", "", With({{"x-amz-checksum-mode", "ENABLED"}}));
   EXPECT_EQ(r.status, 200);
   EXPECT_TRUE(r.body.empty());
   EXPECT_EQ(r.Header("Content-Length"), "11");
@@ -333,8 +331,9 @@ TEST_F(S3ServiceTest, PutGetHeadObject) {
 
   r = Send("GET", "/bkt-b1/missing");
   EXPECT_EQ(r.status, 404);
-  EXPECT_TRUE(r.Has("<Code>NoSuchKey</Code><Message>The specified key does not exist.</Message>"
-                    "<Key>missing</Key>"))
+  EXPECT_TRUE(
+      r.Has("<Code>NoSuchKey</Code><Message>The specified key does not exist.</Message>"
+            "<Key>missing</Key>"))
       << r.body;
   r = Send("HEAD", "/bkt-b1/missing");
   EXPECT_EQ(r.status, 404);
@@ -347,6 +346,26 @@ TEST_F(S3ServiceTest, PutGetHeadObject) {
   r = Send("GET", "/dir/hello%20world.txt", "", vh);
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "hello world");
+}
+
+TEST_F(S3ServiceTest, PartNumberAndExpectedOwner) {
+  ASSERT_EQ(Send("PUT", "/bkt-b8").status, 200);
+  ASSERT_EQ(Send("PUT", "/bkt-b8/k", "abc").status, 200);
+  Reply r = Send("GET", "/bkt-b8/k?partNumber=1");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "abc");
+  r = Send("GET", "/bkt-b8/k?partNumber=2");
+  EXPECT_EQ(r.status, 416);
+  EXPECT_TRUE(r.Has("<Code>InvalidPartNumber</Code>")) << r.body;
+  r = Send("GET", "/bkt-b8/k?partNumber=0");
+  EXPECT_EQ(r.status, 400);
+
+  EXPECT_EQ(Send("GET", "/bkt-b8/k", "", With({{"x-amz-expected-bucket-owner", "000000000000"}}))
+                .status,
+            200);
+  r = Send("GET", "/bkt-b8/k", "", With({{"x-amz-expected-bucket-owner", "222222222222"}}));
+  EXPECT_EQ(r.status, 403);
+  EXPECT_TRUE(r.Has("<Code>AccessDenied</Code>"));
 }
 
 TEST_F(S3ServiceTest, PutValidationStoresNothing) {
@@ -396,8 +415,7 @@ TEST_F(S3ServiceTest, UnsignedTrailerChunkedUpload) {
   sigv4::Checksum crc(sigv4::ChecksumAlgorithm::kCrc32);
   crc.Update("hello");
   const std::string value = sigv4::Base64Encode(crc.Digest());
-  const std::string body =
-      "5\r\nhello\r\n0\r\nx-amz-checksum-crc32:" + value + "\r\n\r\n";
+  const std::string body = "5\r\nhello\r\n0\r\nx-amz-checksum-crc32:" + value + "\r\n\r\n";
   Options o;
   o.payload_hash = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
   o.headers = {{"Content-Encoding", "aws-chunked"},
@@ -437,18 +455,17 @@ TEST_F(S3ServiceTest, SignedChunkedUpload) {
     a.amz_date = amz_date;
     std::string canonical = sigv4::CanonicalRequest(a, common::ToSigV4View(req),
                                                     "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", true);
-    std::string seed =
-        sigv4::HexHmacSha256(key, sigv4::StringToSign(amz_date, scope, canonical));
+    std::string seed = sigv4::HexHmacSha256(key, sigv4::StringToSign(amz_date, scope, canonical));
     req.headers.Add("Authorization",
                     "AWS4-HMAC-SHA256 Credential=test/" + scope.ToString() +
                         ", SignedHeaders=content-encoding;host;x-amz-content-sha256;x-amz-date;"
-                        "x-amz-decoded-content-length, Signature=" + seed);
+                        "x-amz-decoded-content-length, Signature=" +
+                        seed);
     std::string prev = seed;
     std::string body;
     for (std::string chunk : {std::string("hello "), std::string("world"), std::string()}) {
-      std::string sts = "AWS4-HMAC-SHA256-PAYLOAD\n" + amz_date + "\n" + scope.ToString() +
-                        "\n" + prev + "\n" + sigv4::HexSha256("") + "\n" +
-                        sigv4::HexSha256(chunk);
+      std::string sts = "AWS4-HMAC-SHA256-PAYLOAD\n" + amz_date + "\n" + scope.ToString() + "\n" +
+                        prev + "\n" + sigv4::HexSha256("") + "\n" + sigv4::HexSha256(chunk);
       std::string sig = sigv4::HexHmacSha256(key, sts);
       if (tamper && !chunk.empty()) sig[0] = sig[0] == 'a' ? 'b' : 'a';
       char len[16];
@@ -536,7 +553,8 @@ TEST_F(S3ServiceTest, ListObjectsV2AndV1) {
   s += 23;
   std::string token = r.body.substr(s, r.body.find('<', s) - s);
   std::string encoded;
-  for (char ch : token) encoded += ch == '=' ? "%3D" : ch == '+' ? "%2B" : ch == '/' ? "%2F" : std::string(1, ch);
+  for (char ch : token)
+    encoded += ch == '=' ? "%3D" : ch == '+' ? "%2B" : ch == '/' ? "%2F" : std::string(1, ch);
   r = Send("GET", "/bkt-b4?list-type=2&max-keys=2&continuation-token=" + encoded);
   EXPECT_TRUE(r.Has("<Key>dir/2</Key>")) << r.body;
   EXPECT_TRUE(r.Has("<Key>e f</Key>")) << r.body;
