@@ -184,6 +184,42 @@ TEST_F(S3ServiceTest, AnonymousAndBadSignature) {
   EXPECT_TRUE(r.Has("<AWSAccessKeyId>nobody</AWSAccessKeyId>")) << r.body;
 }
 
+TEST_F(S3ServiceTest, ClockSkew) {
+  // Signed an hour ago: header-signed requests allow 15 minutes.
+  http::Request req;
+  req.method = "GET";
+  req.path = "/";
+  req.target = "/";
+  req.headers.Add("Host", "localhost:4566");
+  const std::string amz_date = AmzDate(std::chrono::system_clock::now() - std::chrono::hours(1));
+  req.headers.Add("x-amz-date", amz_date);
+  req.headers.Add("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
+  sigv4::ParsedAuth a;
+  a.access_key = "test";
+  a.scope = {amz_date.substr(0, 8), "us-east-1", "s3"};
+  a.signed_headers = {"host", "x-amz-content-sha256", "x-amz-date"};
+  a.amz_date = amz_date;
+  std::string sig = sigv4::HexHmacSha256(
+      sigv4::SigningKey("test", a.scope),
+      sigv4::StringToSign(
+          amz_date, a.scope,
+          sigv4::CanonicalRequest(a, common::ToSigV4View(req), "UNSIGNED-PAYLOAD", true)));
+  req.headers.Add("Authorization", "AWS4-HMAC-SHA256 Credential=test/" + a.scope.ToString() +
+                                       ", SignedHeaders=host;x-amz-content-sha256;x-amz-date, "
+                                       "Signature=" +
+                                       sig);
+  http::StartResult started = service_->Start(req);
+  auto* r = std::get_if<http::Response>(&started);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_NE(r->body.find("<Code>RequestTimeTooSkewed</Code>"), std::string::npos) << r->body;
+  EXPECT_NE(r->body.find("<RequestTime>" + amz_date + "</RequestTime><ServerTime>"),
+            std::string::npos)
+      << r->body;
+  EXPECT_NE(r->body.find("<MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds>"),
+            std::string::npos);
+}
+
 TEST_F(S3ServiceTest, BucketLifecycle) {
   Reply r = Send("PUT", "/my-bucket");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -360,9 +396,9 @@ TEST_F(S3ServiceTest, PartNumberAndExpectedOwner) {
   r = Send("GET", "/bkt-b8/k?partNumber=0");
   EXPECT_EQ(r.status, 400);
 
-  EXPECT_EQ(Send("GET", "/bkt-b8/k", "", With({{"x-amz-expected-bucket-owner", "000000000000"}}))
-                .status,
-            200);
+  EXPECT_EQ(
+      Send("GET", "/bkt-b8/k", "", With({{"x-amz-expected-bucket-owner", "000000000000"}})).status,
+      200);
   r = Send("GET", "/bkt-b8/k", "", With({{"x-amz-expected-bucket-owner", "222222222222"}}));
   EXPECT_EQ(r.status, 403);
   EXPECT_TRUE(r.Has("<Code>AccessDenied</Code>"));
