@@ -51,7 +51,9 @@ class AwsCliTest(h.SkiffTestCase):
 
         out = self.run_ok("s3", "rm", f"s3://{bucket}/dir/upload.txt")
         self.assertIn(f"delete: s3://{bucket}/dir/upload.txt", out)
-        self.assertEqual(self.run_ok("s3", "ls", f"s3://{bucket}/dir/").strip(), "")
+        # `aws s3 ls` exits 1 when nothing matches.
+        proc = self.aws("s3", "ls", f"s3://{bucket}/dir/")
+        self.assertEqual((proc.returncode, proc.stdout.strip()), (1, b""), proc.stderr)
         out = self.run_ok("s3", "rb", f"s3://{bucket}")
         self.assertIn(f"remove_bucket: {bucket}", out)
         self.assertNotIn(bucket, self.run_ok("s3", "ls"))
@@ -100,7 +102,8 @@ class AwsCliTest(h.SkiffTestCase):
         with open(out_file, "rb") as f:
             self.assertEqual(f.read(), body)
 
-        listing = json.loads(self.run_ok("s3api", "list-objects-v2", "--bucket", bucket))
+        listing = json.loads(self.run_ok("s3api", "list-objects-v2", "--bucket", bucket,
+                                         "--no-paginate"))
         self.assertEqual([o["Key"] for o in listing["Contents"]], ["k/body.bin"])
         self.assertEqual(listing["KeyCount"], 1)
 
