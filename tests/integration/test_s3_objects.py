@@ -184,8 +184,15 @@ class S3ObjectsTest(h.SkiffTestCase):
         got = self.c.get_object(Bucket=self.bucket, Key="default-crc", ChecksumMode="ENABLED")
         self.assertEqual(got.get("ChecksumCRC32"), h.b64_checksum("CRC32", body))
         self.assertEqual(got["Body"].read(), body)
-        plain = self.c.get_object(Bucket=self.bucket, Key="default-crc")
-        self.assertNotIn("ChecksumCRC32", plain, "checksums are returned only on request")
+        # boto3 sends x-amz-checksum-mode: ENABLED on every GetObject by default
+        # (response_checksum_validation=when_supported); without it S3 sends no checksum.
+        plain = self.signed("GET", f"/{self.bucket}/default-crc")
+        self.assertEqual(plain.status, 200, plain.describe())
+        self.assertNotIn("x-amz-checksum-crc32", plain.headers, "returned only on request")
+        asked = self.signed("GET", f"/{self.bucket}/default-crc",
+                            headers={"x-amz-checksum-mode": "ENABLED"})
+        self.assertEqual(asked.headers.get("x-amz-checksum-crc32"), h.b64_checksum("CRC32", body))
+        self.assertEqual(asked.headers.get("x-amz-checksum-type"), "FULL_OBJECT")
 
     def test_flexible_checksums(self):
         body = os.urandom(3000) + b"checksummed"
