@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "server/dynamodb/expr/eval.h"
+#include "server/dynamodb/expr/projection.h"
 
 namespace skiff::dynamodb::expr {
 namespace {
@@ -236,6 +237,12 @@ Result<UpdateOutcome> ApplyUpdate(const UpdateExpression& update, const Item& ol
     if (!s.ok()) return s.error();
   }
   return out;
+}
+
+Item UpdatedAttributes(const UpdateExpression& update, const Item& item) {
+  Projection paths;
+  for (const UpdateAction& action : update.actions) paths.paths.push_back(ActionPath(action));
+  return Project(paths, item);
 }
 
 }  // namespace skiff::dynamodb::expr

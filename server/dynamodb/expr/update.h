@@ -12,8 +12,7 @@ namespace skiff::dynamodb::expr {
 
 struct UpdateOutcome {
   Item item;  // the item after the update
-  // Top-level attributes named by the expression's actions; ReturnValues UPDATED_OLD and
-  // UPDATED_NEW return those of them present in the old or the new item.
+  // Top-level attributes named by the expression's actions.
   std::set<std::string> changed;
 };
 
@@ -25,5 +24,10 @@ struct UpdateOutcome {
 // expression has an incorrect data type", "The document path provided in the update
 // expression is invalid for update", and Number overflow/underflow from + and - and ADD.
 Result<UpdateOutcome> ApplyUpdate(const UpdateExpression& update, const Item& old);
+
+// ReturnValues UPDATED_OLD (pass the old item) and UPDATED_NEW (pass the new one): only the
+// document paths the actions named, nested as in the item ("SET a.b = :v" returns {a: {b: ..}},
+// "SET l[1] = :v" returns {l: [..]}), like a ProjectionExpression of those paths.
+Item UpdatedAttributes(const UpdateExpression& update, const Item& item);
 
 }  // namespace skiff::dynamodb::expr

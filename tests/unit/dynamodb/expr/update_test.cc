@@ -126,6 +126,32 @@ TEST(UpdateTest, ReadsKeyAttributesOfANewItem) {
   EXPECT_EQ(r->item.at("cp"), S("key"));
 }
 
+// ReturnValues UPDATED_OLD/UPDATED_NEW project the updated paths (cases observed on DynamoDB
+// by Alternator's test_update_item_returnvalues_nested).
+TEST(UpdateTest, UpdatedAttributesProjectTheActionPaths) {
+  Item old{{"p", S("k")}, {"a", M({{"b", S("dog")}, {"c", L({N("1"), N("2"), N("3")})}})}, {"d", S("cat")}};
+  auto updated = [&](std::string_view text, bool new_values) {
+    static const NameMap names;
+    static const ValueMap values{{":val", N("7")}, {":val2", S("dog")}};
+    Usage usage;
+    Result<UpdateExpression> u = CompileUpdate(text, {&names, &values}, usage);
+    EXPECT_TRUE(u.ok()) << text;
+    Result<UpdateOutcome> r = ApplyUpdate(*u, old);
+    EXPECT_TRUE(r.ok()) << text;
+    return UpdatedAttributes(*u, new_values ? r->item : old);
+  };
+  EXPECT_EQ(updated("SET a.b = :val2", false), (Item{{"a", M({{"b", S("dog")}})}}));
+  EXPECT_EQ(updated("SET a.c[1] = :val", false), (Item{{"a", M({{"c", L({N("2")})}})}}));
+  EXPECT_EQ(updated("SET a.c[1] = :val, a.b = :val2", true),
+            (Item{{"a", M({{"b", S("dog")}, {"c", L({N("7")})}})}}));
+  EXPECT_EQ(updated("REMOVE a.c[1], a.c[3]", false), (Item{{"a", M({{"c", L({N("2")})}})}}));
+  EXPECT_EQ(updated("SET a.x1 = :val", false), Item{});
+  EXPECT_EQ(updated("SET a.x2 = :val", true), (Item{{"a", M({{"x2", N("7")}})}}));
+  EXPECT_EQ(updated("SET a.c[100] = :val", true), Item{});  // appended at [3], not at [100]
+  EXPECT_EQ(updated("REMOVE a.c[1]", true), (Item{{"a", M({{"c", L({N("3")})}})}}));
+  EXPECT_EQ(updated("SET d = :val", true), (Item{{"d", N("7")}}));
+}
+
 TEST(UpdateTest, RuntimeErrors) {
   const std::string absent = "The provided expression refers to an attribute that does not exist in the item";
   const std::string type = "An operand in the update expression has an incorrect data type";
