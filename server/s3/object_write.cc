@@ -149,6 +149,7 @@ class PutObjectExchange : public http::Exchange {
         checksum_(plan_.checksum) {
     if (plan_.expected_sha256) sha256_.emplace(sigv4::ChecksumAlgorithm::kSha256);
     blob_ = ctx_->store().NewBlob();
+    if (!blob_) error_ = ErrorReply(S3Error::kInternalError);
     if (plan_.chunked) {
       decoder_ = std::make_unique<sigv4::ChunkedDecoder>(
           plan_.chunked_options, [this](std::string_view d) { Consume(d); });
@@ -171,7 +172,7 @@ class PutObjectExchange : public http::Exchange {
     if (!error_) error_ = Verify();
     RequestContext& c = *ctx_;
     if (error_) {
-      blob_->Abort();
+      if (blob_) blob_->Abort();
       return ErrorResponse(c, *error_);
     }
     storage::BlobRef ref;

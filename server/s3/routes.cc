@@ -152,6 +152,10 @@ constexpr Route kRoutes[] = {
     {"POST", kObj, "select", "", "", "SelectObjectContent", H::kNotImplemented},
     {"POST", kObj, "uploads", "", "", "CreateMultipartUpload", H::kNotImplemented},
     {"POST", kObj, "uploadId", "", "", "CompleteMultipartUpload", H::kNotImplemented},
+
+    // --- CORS preflight: browsers send it unsigned (see AllowsAnonymous) ---
+    {"OPTIONS", kBkt, "", "", "", "PreflightBucket", H::kNotImplemented},
+    {"OPTIONS", kObj, "", "", "", "PreflightObject", H::kNotImplemented},
 };
 
 bool QueryRequirementMet(std::string_view requirement, const QueryParams& query) {
@@ -196,6 +200,8 @@ std::string_view QueryParams::Get(std::string_view name) const {
 }
 
 std::span<const Route> RouteTable() { return kRoutes; }
+
+bool AllowsAnonymous(const Route& route) { return route.method == "OPTIONS"; }
 
 bool RouteMatches(const Route& route, std::string_view method, Scope scope,
                   const QueryParams& query, const http::Headers& headers) {

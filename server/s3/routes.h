@@ -68,6 +68,10 @@ std::span<const Route> RouteTable();
 const Route* MatchRoute(std::string_view method, Scope scope, const QueryParams& query,
                         const http::Headers& headers);
 
+// Whether the operation is answered without authentication: CORS preflight requests, which
+// browsers never sign. Everything else without credentials is 403 AccessDenied.
+bool AllowsAnonymous(const Route& route);
+
 // Whether `route` accepts the request (exposed for the table test).
 bool RouteMatches(const Route& route, std::string_view method, Scope scope,
                   const QueryParams& query, const http::Headers& headers);

@@ -127,6 +127,11 @@ struct Service::Impl {
     c.route = MatchRoute(c.request.method, c.target.scope, c.query, c.request.headers);
     c.record.operation = c.route ? std::string(c.route->operation) : "Unknown";
 
+    if (c.route && AllowsAnonymous(*c.route) && !c.request.headers.Has("Authorization")) {
+      c.auth.principal.anonymous = true;
+      c.record.principal = "anonymous";
+      return Dispatch(ctx);
+    }
     common::AuthOptions options;
     options.s3_path_rules = true;
     c.auth = common::Authenticate(c.request, *deps.credentials, std::chrono::system_clock::now(),
