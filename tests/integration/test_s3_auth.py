@@ -137,6 +137,23 @@ class S3AuthTest(h.SkiffTestCase):
         got = self.s3().get_object(Bucket=self.bucket, Key="unsigned")["Body"].read()
         self.assertEqual(got, body)
 
+    def test_missing_date(self):
+        path = f"/{self.bucket}"
+        hdrs = {"Host": f"{self.server.host}:{self.server.port}"}
+        h.sign_headers("GET", path, "list-type=2", hdrs, h.EMPTY_SHA256)
+        del hdrs["X-Amz-Date"]
+        resp = self.raw(h.build_request_bytes("GET", path, "list-type=2", hdrs))
+        self.assertS3Error(resp, 403, "AccessDenied",
+                           "AWS authentication requires a valid Date or x-amz-date header")
+
+    def test_malformed_authorization(self):
+        path = f"/{self.bucket}"
+        hdrs = {"Host": f"{self.server.host}:{self.server.port}"}
+        h.sign_headers("GET", path, "", hdrs, h.EMPTY_SHA256)
+        hdrs["Authorization"] = hdrs["Authorization"].split(", SignedHeaders=")[0]
+        resp = self.raw(h.build_request_bytes("GET", path, "", hdrs))
+        self.assertS3Error(resp, 400, "AuthorizationHeaderMalformed")
+
     # --- presigned URLs -------------------------------------------------------------------
     # boto3 presigns S3 URLs with SigV2 unless told otherwise; these tests are about SigV4.
 
@@ -178,6 +195,15 @@ class S3AuthTest(h.SkiffTestCase):
         self.assertEqual(fields.get("X-Amz-Expires"), "1")
         self.assertTrue(fields.get("Expires"))
         self.assertTrue(fields.get("ServerTime"))
+
+    def test_presigned_expires_too_long(self):
+        url = self.presigner().generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": "whatever"}, ExpiresIn=604801)
+        with self.assertRaises(urllib.error.HTTPError) as ctx:
+            urllib.request.urlopen(url, timeout=10)
+        self.assertEqual(ctx.exception.code, 400)
+        self.assertEqual(h.error_fields(ctx.exception.read()).get("Code"),
+                         "AuthorizationQueryParametersError")
 
     def test_presigned_tampered_signature(self):
         url = self.presigner().generate_presigned_url(

@@ -436,6 +436,22 @@ class S3ObjectsTest(h.SkiffTestCase):
         self.assertS3Error(resp, 400, "InvalidStorageClass",
                            "The storage class you specified is not valid")
 
+    def test_tagging_count(self):
+        self.put("tagged", b"x", Tagging="project=skiff&tier=gold")
+        got = self.c.get_object(Bucket=self.bucket, Key="tagged")
+        self.assertEqual(got.get("TagCount"), 2)
+        got = self.c.get_object(Bucket=self.bucket, Key="tagged", Range="bytes=0-0")
+        self.assertEqual(got.get("TagCount"), 2)
+
+    def test_get_missing_key_and_prefix_key(self):
+        self.put("dir/inside", b"x")
+        for key in ("dir", "dir/", "dir/insid", "nothing"):
+            with self.subTest(key=key):
+                with self.assertRaises(ClientError) as ctx:
+                    self.c.get_object(Bucket=self.bucket, Key=key)
+                err = self.assertClientError(ctx.exception, "NoSuchKey", 404, NO_SUCH_KEY)
+                self.assertEqual(err.get("Key"), key)
+
     # --- addressing -------------------------------------------------------------------------
 
     def test_virtual_hosted_style(self):

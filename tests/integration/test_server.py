@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import tempfile
+import threading
 import time
 import unittest
 
@@ -154,6 +155,70 @@ class StartupAndHealthTest(h.SkiffTestCase):
         self.assertEqual(fields.get("Header"), "Transfer-Encoding")
         with self.assertRaises(ClientError):
             self.s3().head_object(Bucket=bucket, Key="plain-chunked")
+
+    def test_pipelined_requests(self):
+        one = (f"GET /_skiff/health HTTP/1.1\r\nHost: {self.server.host}\r\n\r\n").encode()
+        last = (f"GET /_skiff/health HTTP/1.1\r\nHost: {self.server.host}\r\n"
+                "Connection: close\r\n\r\n").encode()
+        with socket.create_connection((self.server.host, self.server.port), timeout=10) as sock:
+            sock.sendall(one + one + last)
+            data = b""
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        self.assertEqual(data.count(b"HTTP/1.1 200 OK\r\n"), 3, data)
+
+    def test_oversized_header_rejected(self):
+        resp = self.signed("GET", "/", headers={"x-amz-meta-huge": "h" * 20000}, sign=False)
+        self.assertS3Error(resp, 400, "RequestHeaderSectionTooLarge",
+                           "Your request header section exceeds the maximum allowed size.")
+
+    def test_client_disconnect_mid_upload_stores_nothing(self):
+        bucket = self.new_bucket()
+        body = b"z" * 100000
+        hdrs = {"Host": f"{self.server.host}:{self.server.port}",
+                "Content-Length": str(len(body))}
+        path = f"/{bucket}/half"
+        h.sign_headers("PUT", path, "", hdrs, "UNSIGNED-PAYLOAD")
+        with socket.create_connection((self.server.host, self.server.port), timeout=10) as sock:
+            sock.sendall(h.build_request_bytes("PUT", path, "", hdrs, body[:30000]))
+            time.sleep(0.3)
+        time.sleep(0.3)
+        with self.assertRaises(ClientError) as ctx:
+            self.s3().head_object(Bucket=bucket, Key="half")
+        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], 404)
+        self.assertEqual(h.http_json(self.server.host, self.server.port, "/_skiff/health")[0], 200)
+
+    def test_parallel_clients(self):
+        bucket = self.new_bucket()
+        errors = []
+
+        def worker(n):
+            try:
+                s3 = self.s3()
+                for i in range(15):
+                    key = f"w{n}/k{i}"
+                    body = os.urandom(1000 + 997 * i)
+                    s3.put_object(Bucket=bucket, Key=key, Body=body)
+                    if s3.get_object(Bucket=bucket, Key=key)["Body"].read() != body:
+                        errors.append(f"{key}: body differs")
+            except Exception as e:  # reported below; a thread cannot fail the test itself
+                errors.append(repr(e))
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        self.assertEqual(errors, [])
+        listing = self.s3().list_objects_v2(Bucket=bucket)
+        self.assertEqual(listing["KeyCount"], 8 * 15)
+
+    def test_unknown_admin_path(self):
+        status, _, _ = h.http_json(self.server.host, self.server.port, "/_skiff/no-such-thing")
+        self.assertEqual(status, 404)
 
     def test_malformed_request_gets_400(self):
         try:
