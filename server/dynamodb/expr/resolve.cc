@@ -190,11 +190,19 @@ class Resolver {
           if constexpr (std::is_same_v<T, Comparison>) {
             ResolveOperand(node.left);
             ResolveOperand(node.right);
+            if (node.op != CompareOp::kEq && node.op != CompareOp::kNe) {
+              // Only N, S and B are ordered; a literal of another type can never compare.
+              RequireType(CompareOpText(node.op), node.left, {Type::kN, Type::kS, Type::kB});
+              RequireType(CompareOpText(node.op), node.right, {Type::kN, Type::kS, Type::kB});
+            }
             RequireDistinct(CompareOpText(node.op), node.left, node.right);
           } else if constexpr (std::is_same_v<T, Between>) {
             ResolveOperand(node.value);
             ResolveOperand(node.low);
             ResolveOperand(node.high);
+            for (const Operand* o : {&node.value, &node.low, &node.high}) {
+              RequireType("BETWEEN", *o, {Type::kN, Type::kS, Type::kB});
+            }
             RequireDistinct("BETWEEN", node.value, node.low);
             RequireDistinct("BETWEEN", node.value, node.high);
             CheckBetweenBounds(node);

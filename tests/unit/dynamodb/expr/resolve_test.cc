@@ -106,6 +106,12 @@ TEST(ResolveTest, FunctionOperandChecks) {
   EXPECT_EQ(FilterError("attribute_type(a, :a)", {{":a", S("1")}}),
             prefix + "Invalid attribute type name found; type: 1, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
   EXPECT_EQ(FilterError("attribute_type(a, :a)", {{":a", S("SS")}}), "ok");
+  EXPECT_EQ(FilterError("a < :a", {{":a", Bool(true)}}), type + "<, operand type: BOOL");
+  EXPECT_EQ(FilterError(":a >= a", {{":a", L({})}}), type + ">=, operand type: L");
+  EXPECT_EQ(FilterError("a BETWEEN :a AND :b", {{":a", SS({"x"})}, {":b", SS({"y"})}}),
+            type + "BETWEEN, operand type: SS");
+  EXPECT_EQ(FilterError("a = :a", {{":a", Bool(true)}}), "ok");
+  EXPECT_EQ(FilterError("size(a) > :a", {{":a", N("1")}}), "ok");
   const std::string path = prefix + "Operator or function requires a document path; operator or function: ";
   EXPECT_EQ(FilterError("attribute_exists(:a) and a=a", {{":a", S("1")}}), path + "attribute_exists");
   EXPECT_EQ(FilterError("attribute_not_exists(size(:a))", {{":a", S("1")}}), path + "attribute_not_exists");
