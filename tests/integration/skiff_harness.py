@@ -344,14 +344,17 @@ def signing_key(secret, date, region, service="s3"):
 
 
 def sign_headers(method, path, query, headers, payload_hash, region=DEFAULT_REGION,
-                 access_key=ACCESS_KEY, secret_key=SECRET_KEY, amz_date=None, service="s3"):
+                 access_key=ACCESS_KEY, secret_key=SECRET_KEY, amz_date=None, service="s3",
+                 send_content_sha256=True):
     """Adds X-Amz-Date, x-amz-content-sha256 and Authorization to `headers` (a dict with at
     least Host). `path` and `query` are exactly as they go on the wire. Signs every header given.
+    `send_content_sha256=False` leaves the header out (the hash still ends the canonical request).
     Returns (signature, signing key, amz_date, scope)."""
     if amz_date is None:
         amz_date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     headers["X-Amz-Date"] = amz_date
-    headers["x-amz-content-sha256"] = payload_hash
+    if send_content_sha256:
+        headers["x-amz-content-sha256"] = payload_hash
     canon = {}
     for k, v in headers.items():
         canon[k.lower()] = " ".join(str(v).strip().split())

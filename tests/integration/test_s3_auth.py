@@ -4,6 +4,7 @@ streaming chunk signatures and unsigned trailers."""
 import base64
 import datetime
 import hashlib
+import socket
 import time
 import unittest
 import urllib.error
@@ -153,6 +154,35 @@ class S3AuthTest(h.SkiffTestCase):
         hdrs["Authorization"] = hdrs["Authorization"].split(", SignedHeaders=")[0]
         resp = self.raw(h.build_request_bytes("GET", path, "", hdrs))
         self.assertS3Error(resp, 400, "AuthorizationHeaderMalformed")
+
+    def test_missing_content_sha256(self):
+        path = f"/{self.bucket}"
+        hdrs = {"Host": f"{self.server.host}:{self.server.port}"}
+        # Signed correctly, but S3 header auth requires x-amz-content-sha256.
+        h.sign_headers("GET", path, "list-type=2", hdrs, h.EMPTY_SHA256,
+                       send_content_sha256=False)
+        resp = self.raw(h.build_request_bytes("GET", path, "list-type=2", hdrs))
+        self.assertS3Error(resp, 400, "InvalidRequest",
+                           "Missing required header for this request: x-amz-content-sha256")
+
+    def test_invalid_content_sha256(self):
+        resp = self.signed("PUT", f"/{self.bucket}/bad-sha", body=b"x",
+                           payload_hash="not-a-hash")
+        self.assertS3Error(resp, 400, "InvalidArgument")
+        self.assertNotStored("bad-sha")
+
+    def test_expect_continue_refused_before_body_on_bad_signature(self):
+        body = b"never sent" * 100
+        path = f"/{self.bucket}/expect-denied"
+        hdrs = {"Host": f"{self.server.host}:{self.server.port}",
+                "Content-Length": str(len(body)), "Expect": "100-continue"}
+        h.sign_headers("PUT", path, "", hdrs, hashlib.sha256(body).hexdigest(),
+                       secret_key="wrong")
+        with socket.create_connection((self.server.host, self.server.port), timeout=10) as sock:
+            sock.sendall(h.build_request_bytes("PUT", path, "", hdrs))
+            resp = h.read_response(sock, "PUT")
+        self.assertS3Error(resp, 403, "SignatureDoesNotMatch")
+        self.assertNotStored("expect-denied")
 
     # --- presigned URLs -------------------------------------------------------------------
     # boto3 presigns S3 URLs with SigV2 unless told otherwise; these tests are about SigV4.

@@ -88,6 +88,16 @@ class S3BucketsTest(h.SkiffTestCase):
                 s3.head_bucket(Bucket=name)
                 s3.delete_bucket(Bucket=name)
 
+    def test_malformed_create_bucket_body(self):
+        name = h.unique_name("mx")
+        resp = self.signed("PUT", f"/{name}", body=b"<CreateBucketConfiguration><Loc")
+        self.assertS3Error(
+            resp, 400, "MalformedXML",
+            "The XML you provided was not well-formed or did not validate against our published "
+            "schema")
+        with self.assertRaises(ClientError):
+            self.s3().head_bucket(Bucket=name)
+
     # --- regions --------------------------------------------------------------------------
 
     def test_location_constraint_mismatch(self):

@@ -108,7 +108,7 @@ class S3ObjectsTest(h.SkiffTestCase):
     def test_special_keys(self):
         keys = ["with space.txt", "unicode/ünïcødé/日本語.txt", "plus+sign", "percent%20literal",
                 "env:/x/y", "a//double/slash", "trailing/", "q?mark#hash", "amp&eq=semi;",
-                "tilde~star*quote'paren()", "brackets[]{}<>", "emoji-\U0001F600", "back\\slash"]
+                "tilde~star*quote'paren()", "brackets[]{}<>", "emoji-\U0001F600", "back\\slash", "/leading-slash", "tab\tand\nnewline"]
         for key in keys:
             with self.subTest(key=key):
                 body = key.encode("utf-8") * 3
