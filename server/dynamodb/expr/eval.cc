@@ -49,8 +49,25 @@ std::optional<int> Order(const AttributeValue& a, const AttributeValue& b) {
   }
 }
 
-bool Compare(CompareOp op, const std::optional<AttributeValue>& a,
-             const std::optional<AttributeValue>& b) {
+// An operand's value without copying: a pointer into the item or the tree, or an owned value
+// for computed results (size()).
+class Value {
+ public:
+  Value() = default;
+  explicit Value(const AttributeValue* v) : ptr_(v) {}
+  explicit Value(AttributeValue v) : owned_(std::move(v)) {}
+  explicit operator bool() const { return ptr_ || owned_; }
+  const AttributeValue& operator*() const { return owned_ ? *owned_ : *ptr_; }
+  const AttributeValue* operator->() const { return &**this; }
+
+ private:
+  const AttributeValue* ptr_ = nullptr;
+  std::optional<AttributeValue> owned_;
+};
+
+Value ValueOf(const Operand& op, const Item* item);
+
+bool Compare(CompareOp op, const Value& a, const Value& b) {
   if (op == CompareOp::kEq) return a && b && *a == *b;
   if (op == CompareOp::kNe) return !(a && b && *a == *b);
   if (!a || !b) return false;
@@ -73,6 +90,8 @@ bool ContainsValue(const AttributeValue& haystack, const AttributeValue& needle)
   switch (haystack.type()) {
     case Type::kS:
       return needle.type() == Type::kS && haystack.s().find(needle.s()) != std::string::npos;
+    case Type::kB:
+      return needle.type() == Type::kB && haystack.b().find(needle.b()) != std::string::npos;
     case Type::kSS:
       return needle.type() == Type::kS &&
              std::binary_search(haystack.ss().begin(), haystack.ss().end(), needle.s());
@@ -95,8 +114,8 @@ bool EvaluateFunction(const FunctionCall& call, const Item* item) {
     bool exists = path && item && FindPath(*item, *path) != nullptr;
     return (n == "attribute_exists") == exists;
   }
-  std::optional<AttributeValue> a = EvaluateOperand(call.args[0], item);
-  std::optional<AttributeValue> b = EvaluateOperand(call.args[1], item);
+  Value a = ValueOf(call.args[0], item);
+  Value b = ValueOf(call.args[1], item);
   if (!a || !b) return false;
   if (n == "attribute_type") return b->type() == Type::kS && TypeName(a->type()) == b->s();
   if (n == "begins_with") {
@@ -106,6 +125,18 @@ bool EvaluateFunction(const FunctionCall& call, const Item* item) {
   }
   if (n == "contains") return ContainsValue(*a, *b);
   return false;  // Resolve admits no other function here.
+}
+
+Value ValueOf(const Operand& op, const Item* item) {
+  if (const auto* path = std::get_if<Path>(&op.v)) return Value(item ? FindPath(*item, *path) : nullptr);
+  if (const auto* value = std::get_if<ValueRef>(&op.v)) return Value(&value->value);
+  const auto& call = std::get<FunctionCall>(op.v);
+  if (call.name != "size") return Value();
+  Value arg = ValueOf(call.args[0], item);
+  if (!arg) return Value();
+  std::optional<int64_t> size = SizeOf(*arg);
+  if (!size) return Value();
+  return Value(AttributeValue::N(Number::FromInteger(*size)));
 }
 
 }  // namespace
@@ -130,19 +161,9 @@ const AttributeValue* FindPath(const Item& item, const Path& path) {
 }
 
 std::optional<AttributeValue> EvaluateOperand(const Operand& op, const Item* item) {
-  if (const auto* path = std::get_if<Path>(&op.v)) {
-    const AttributeValue* v = item ? FindPath(*item, *path) : nullptr;
-    if (!v) return std::nullopt;
-    return *v;
-  }
-  if (const auto* value = std::get_if<ValueRef>(&op.v)) return value->value;
-  const auto& call = std::get<FunctionCall>(op.v);
-  if (call.name != "size") return std::nullopt;
-  std::optional<AttributeValue> arg = EvaluateOperand(call.args[0], item);
-  if (!arg) return std::nullopt;
-  std::optional<int64_t> size = SizeOf(*arg);
-  if (!size) return std::nullopt;
-  return AttributeValue::N(Number::FromInteger(*size));
+  Value v = ValueOf(op, item);
+  if (!v) return std::nullopt;
+  return *v;
 }
 
 bool Evaluate(const Condition& c, const Item* item) {
@@ -150,20 +171,20 @@ bool Evaluate(const Condition& c, const Item* item) {
       [&](const auto& node) -> bool {
         using T = std::decay_t<decltype(node)>;
         if constexpr (std::is_same_v<T, Comparison>) {
-          return Compare(node.op, EvaluateOperand(node.left, item), EvaluateOperand(node.right, item));
+          return Compare(node.op, ValueOf(node.left, item), ValueOf(node.right, item));
         } else if constexpr (std::is_same_v<T, Between>) {
-          std::optional<AttributeValue> v = EvaluateOperand(node.value, item);
-          std::optional<AttributeValue> lo = EvaluateOperand(node.low, item);
-          std::optional<AttributeValue> hi = EvaluateOperand(node.high, item);
+          Value v = ValueOf(node.value, item);
+          Value lo = ValueOf(node.low, item);
+          Value hi = ValueOf(node.high, item);
           if (!v || !lo || !hi) return false;
           std::optional<int> a = Order(*lo, *v);
           std::optional<int> b = Order(*v, *hi);
           return a && b && *a <= 0 && *b <= 0;
         } else if constexpr (std::is_same_v<T, In>) {
-          std::optional<AttributeValue> v = EvaluateOperand(node.value, item);
+          Value v = ValueOf(node.value, item);
           if (!v) return false;
           for (const Operand& o : node.list) {
-            std::optional<AttributeValue> x = EvaluateOperand(o, item);
+            Value x = ValueOf(o, item);
             if (x && *x == *v) return true;
           }
           return false;

@@ -132,6 +132,8 @@ TEST_F(EvalTest, Functions) {
   EXPECT_TRUE(True("begins_with(s, :he)"));
   EXPECT_FALSE(True("begins_with(s, :ell)"));
   EXPECT_TRUE(True("begins_with(b, :b12)"));
+  EXPECT_TRUE(True("contains(b, :b12)"));
+  EXPECT_FALSE(True("contains(b, :he)"));
   EXPECT_FALSE(True("begins_with(n, :he)"));  // not a string
   EXPECT_FALSE(True("begins_with(b, :he)"));  // binary vs string
   EXPECT_TRUE(True("contains(s, :ell)"));
