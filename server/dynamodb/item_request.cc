@@ -1,0 +1,129 @@
+#include "server/dynamodb/item_request.h"
+
+#include <cmath>
+
+#include "server/dynamodb/attribute_json.h"
+
+namespace skiff::dynamodb {
+
+ExpressionContext::ExpressionContext(const JsonValue& input) {
+  if (const JsonValue* names = OptObject(input, "ExpressionAttributeNames")) {
+    if (names->ObjectEmpty()) FailValidation("ExpressionAttributeNames must not be empty");
+    names_.emplace();
+    for (auto it = names->MemberBegin(); it != names->MemberEnd(); ++it) {
+      names_->emplace(std::string(View(it->name)), ElementString(it->value));
+    }
+  }
+  if (const JsonValue* values = OptObject(input, "ExpressionAttributeValues")) {
+    if (values->ObjectEmpty()) FailValidation("ExpressionAttributeValues must not be empty");
+    values_.emplace();
+    for (auto it = values->MemberBegin(); it != values->MemberEnd(); ++it) {
+      std::string key(View(it->name));
+      Result<AttributeValue> v = AttributeValueFromJson(it->value);
+      if (!v.ok()) {
+        if (v.error().type != "ValidationException") Fail(FromCoreError(v.error()));
+        FailValidation("ExpressionAttributeValues contains invalid value: " + v.error().message +
+                       " for key " + key);
+      }
+      values_->emplace(std::move(key), std::move(v).value());
+    }
+  }
+}
+
+expr::Placeholders ExpressionContext::placeholders() const {
+  expr::Placeholders p;
+  p.names = names_ ? &*names_ : nullptr;
+  p.values = values_ ? &*values_ : nullptr;
+  return p;
+}
+
+void ExpressionContext::Finish(bool any_expression) {
+  if (!any_expression) {
+    if (names_) FailValidation("ExpressionAttributeNames can only be specified when using expressions");
+    if (values_) FailValidation("ExpressionAttributeValues can only be specified when using expressions");
+    return;
+  }
+  Check(expr::CheckAllUsed(placeholders(), usage_));
+}
+
+std::optional<expr::Condition> OptCondition(const JsonValue& input, std::string_view member,
+                                            expr::ExpressionKind kind, ExpressionContext& ec) {
+  auto text = OptString(input, member);
+  if (!text) return std::nullopt;
+  return Take(expr::CompileCondition(*text, kind, ec.placeholders(), ec.usage()));
+}
+
+std::string ReadReturnValues(const JsonValue& input, std::initializer_list<std::string_view> allowed) {
+  auto rv = OptString(input, "ReturnValues");
+  Violations v;
+  v.Enum(rv, "returnValues", {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"});
+  v.ThrowIfAny();
+  if (!rv) return "NONE";
+  for (auto a : allowed) {
+    if (a == *rv) return *rv;
+  }
+  FailValidation("Return values set to invalid value");
+}
+
+bool ReturnOldOnConditionFailure(const JsonValue& input) {
+  auto rv = OptString(input, "ReturnValuesOnConditionCheckFailure");
+  Violations v;
+  v.Enum(rv, "returnValuesOnConditionCheckFailure", {"ALL_OLD", "NONE"});
+  v.ThrowIfAny();
+  return rv && *rv == "ALL_OLD";
+}
+
+std::optional<std::string> ReadReturnConsumedCapacity(const JsonValue& input) {
+  auto rc = OptString(input, "ReturnConsumedCapacity");
+  Violations v;
+  v.Enum(rc, "returnConsumedCapacity", {"INDEXES", "TOTAL", "NONE"});
+  auto metrics = OptString(input, "ReturnItemCollectionMetrics");
+  v.Enum(metrics, "returnItemCollectionMetrics", {"SIZE", "NONE"});
+  v.ThrowIfAny();
+  if (!rc || *rc == "NONE") return std::nullopt;
+  return rc;
+}
+
+void AddConsumedCapacity(JsonOut& out, JsonValue& parent, const std::optional<std::string>& mode,
+                         const std::string& table, double units) {
+  if (!mode) return;
+  JsonValue c(rapidjson::kObjectType);
+  out.Add(c, "TableName", out.Str(table));
+  out.Add(c, "CapacityUnits", JsonValue(units));
+  if (*mode == "INDEXES") {
+    JsonValue t(rapidjson::kObjectType);
+    out.Add(t, "CapacityUnits", JsonValue(units));
+    out.Add(c, "Table", std::move(t));
+  }
+  out.Add(parent, "ConsumedCapacity", std::move(c));
+}
+
+double WriteUnits(uint64_t bytes) {
+  return std::max(1.0, std::ceil(static_cast<double>(bytes) / 1024.0));
+}
+
+double ReadUnits(uint64_t bytes, bool consistent) {
+  double units = std::max(1.0, std::ceil(static_cast<double>(bytes) / 4096.0));
+  return consistent ? units : units / 2.0;
+}
+
+void CheckNotBoth(const JsonValue& input, std::string_view legacy, std::string_view expression) {
+  if (Member(input, legacy) && Member(input, expression)) {
+    FailValidation("Can not use both expression and non-expression parameters in the same "
+                   "request: Non-expression parameters: {" + std::string(legacy) +
+                   "} Expression parameters: {" + std::string(expression) + "}");
+  }
+}
+
+void RefuseLegacy(const JsonValue& input, std::initializer_list<std::string_view> members) {
+  for (auto m : members) {
+    if (Member(input, m)) {
+      // Not DynamoDB's answer (DynamoDB accepts these): Skiff has not implemented the legacy
+      // conditional parameters, and says so instead of ignoring them.
+      FailValidation("Skiff does not implement the legacy parameter " + std::string(m) +
+                     "; use the expression parameters instead");
+    }
+  }
+}
+
+}  // namespace skiff::dynamodb

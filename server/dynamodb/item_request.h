@@ -1,0 +1,53 @@
+// Request pieces shared by the item operations: expression placeholders, ReturnValues and
+// consumed-capacity reporting.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "server/dynamodb/context.h"
+#include "server/dynamodb/expr/resolve.h"
+
+namespace skiff::dynamodb {
+
+// ExpressionAttributeNames/Values of a request, with the usage its expressions record.
+class ExpressionContext {
+ public:
+  // Reads and checks both maps ("ExpressionAttributeValues must not be empty", "...contains
+  // invalid value: <why> for key :v").
+  explicit ExpressionContext(const JsonValue& input);
+  expr::Placeholders placeholders() const;
+  expr::Usage& usage() { return usage_; }
+  // DynamoDB refuses the maps when no expression uses placeholders, and unused entries.
+  void Finish(bool any_expression);
+
+ private:
+  std::optional<expr::NameMap> names_;
+  std::optional<expr::ValueMap> values_;
+  expr::Usage usage_;
+};
+
+// Optional expression parameter: compiled when present.
+std::optional<expr::Condition> OptCondition(const JsonValue& input, std::string_view member,
+                                            expr::ExpressionKind kind, ExpressionContext& ec);
+
+// ReturnValues (validated against what the operation allows; "NONE" when absent).
+std::string ReadReturnValues(const JsonValue& input, std::initializer_list<std::string_view> allowed);
+bool ReturnOldOnConditionFailure(const JsonValue& input);
+
+// ReturnConsumedCapacity: nullopt for NONE/absent, else "TOTAL" or "INDEXES".
+std::optional<std::string> ReadReturnConsumedCapacity(const JsonValue& input);
+// Adds "ConsumedCapacity" for one table access.
+void AddConsumedCapacity(JsonOut& out, JsonValue& parent, const std::optional<std::string>& mode,
+                         const std::string& table, double units);
+// DynamoDB's accounting: writes 1 unit per started KB, reads 1 unit per started 4 KB (half for
+// eventually consistent reads); never below one write unit / half a read unit.
+double WriteUnits(uint64_t bytes);
+double ReadUnits(uint64_t bytes, bool consistent);
+
+// "Can not use both expression and non-expression parameters in the same request: ..."
+void CheckNotBoth(const JsonValue& input, std::string_view legacy, std::string_view expression);
+// Legacy (pre-expression) parameters Skiff does not implement: a ValidationException naming them.
+void RefuseLegacy(const JsonValue& input, std::initializer_list<std::string_view> members);
+
+}  // namespace skiff::dynamodb

@@ -1,0 +1,41 @@
+// The operation table: every X-Amz-Target Skiff answers, top to bottom. Targets DynamoDB has but
+// Skiff does not implement are absent and answered with UnknownOperationException.
+#include <array>
+#include <utility>
+
+#include "server/dynamodb/context.h"
+
+namespace skiff::dynamodb {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, Operation>, 18> kOperations = {{
+    {"CreateTable", CreateTable},
+    {"DeleteItem", DeleteItem},
+    {"DeleteTable", DeleteTable},
+    {"DescribeContinuousBackups", DescribeContinuousBackups},
+    {"DescribeEndpoints", DescribeEndpoints},
+    {"DescribeLimits", DescribeLimits},
+    {"DescribeTable", DescribeTable},
+    {"DescribeTimeToLive", DescribeTimeToLive},
+    {"GetItem", GetItem},
+    {"ListTables", ListTables},
+    {"ListTagsOfResource", ListTagsOfResource},
+    {"PutItem", PutItem},
+    {"TagResource", TagResource},
+    {"UntagResource", UntagResource},
+    {"UpdateContinuousBackups", UpdateContinuousBackups},
+    {"UpdateItem", UpdateItem},
+    {"UpdateTable", UpdateTable},
+    {"UpdateTimeToLive", UpdateTimeToLive},
+}};
+
+}  // namespace
+
+Operation FindOperation(std::string_view name) {
+  for (const auto& [n, op] : kOperations) {
+    if (n == name) return op;
+  }
+  return nullptr;
+}
+
+}  // namespace skiff::dynamodb
