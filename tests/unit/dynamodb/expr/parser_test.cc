@@ -136,6 +136,10 @@ TEST(ConditionParserTest, Limits) {
   std::string nested = "a = :v";
   for (int i = 0; i < 100; ++i) nested = "(" + nested + " AND b = :w)";
   EXPECT_EQ(CondError(nested), "ok");
+  // Deep parentheses are refused quickly (the parser backtracks at each "(").
+  std::string parens = std::string(2000, '(') + "a = :v" + std::string(2000, ')');
+  EXPECT_EQ(CondError(parens).rfind("Invalid FilterExpression: Syntax error; token: \"(\"", 0), 0u)
+      << CondError(parens);
   // At most 300 operators and functions.
   std::string ops = "a = :v";
   for (int i = 1; i < 150; ++i) ops += " OR a = :v";
