@@ -46,16 +46,19 @@ struct Findings {
 
 class Parser {
  public:
-  Parser(std::string_view text, ExpressionKind kind) : text_(text), kind_(kind), tokens_(Lex(text)) {}
+  Parser(std::string_view text, ExpressionKind kind) : text_(text), kind_(kind) {}
 
   // Runs one of the Parse* members below, turning parse failures into DynamoDB's messages.
   template <typename T, typename F>
   Result<T> Run(F parse) {
-    if (text_.empty()) return InvalidExpression(kind_, "The expression can not be empty;");
+    // The size check comes before lexing, so a huge request costs nothing here.
     if (text_.size() > kMaxExpressionBytes) {
       return InvalidExpression(kind_, "Expression size has exceeded the maximum allowed size; "
                                       "expression size: " + std::to_string(text_.size()));
     }
+    tokens_ = Lex(text_);
+    // Whitespace alone counts as empty.
+    if (tokens_.size() == 1) return InvalidExpression(kind_, "The expression can not be empty;");
     try {
       T tree = (this->*parse)();
       if (std::optional<std::string> f = findings_.First()) return InvalidExpression(kind_, *f);

@@ -212,6 +212,7 @@ TEST(ProjectionParserTest, PathsAndErrors) {
   EXPECT_EQ(ProjectionError("a, name"),
             "Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: name");
   EXPECT_EQ(ProjectionError(""), "Invalid ProjectionExpression: The expression can not be empty;");
+  EXPECT_EQ(ProjectionError(" \t "), "Invalid ProjectionExpression: The expression can not be empty;");
 }
 
 }  // namespace
