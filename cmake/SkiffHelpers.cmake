@@ -3,6 +3,10 @@
 # Warnings (and -Werror) apply to our own targets only; third-party headers are SYSTEM.
 add_library(skiff_warnings INTERFACE)
 target_compile_options(skiff_warnings INTERFACE -Wall -Wextra -Wshadow -Wimplicit-fallthrough)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  # GCC 12 reports -Wrestrict inside libstdc++'s own string code (GCC bug 105651).
+  target_compile_options(skiff_warnings INTERFACE -Wno-restrict)
+endif()
 if(SKIFF_WERROR)
   target_compile_options(skiff_warnings INTERFACE -Werror)
 endif()
