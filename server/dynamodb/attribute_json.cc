@@ -113,9 +113,21 @@ Result<AttributeValue> ParseSet(size_t type, const rapidjson::Value& v) {
   return AttributeValue::BS(std::move(items));
 }
 
-}  // namespace
+Result<AttributeValue> FromJson(const rapidjson::Value& json, int depth);
 
-Result<AttributeValue> AttributeValueFromJson(const rapidjson::Value& json) {
+Result<Item> MapFromJson(const rapidjson::Value& json, int depth) {
+  if (!json.IsObject()) return WrongJsonKind(json, "Map");
+  Item item;
+  for (auto it = json.MemberBegin(); it != json.MemberEnd(); ++it) {
+    Result<AttributeValue> v = FromJson(it->value, depth);
+    if (!v.ok()) return v.error();
+    item.insert_or_assign(std::string(View(it->name)), std::move(v).value());
+  }
+  return item;
+}
+
+// `depth` counts the L/M containers around this value; checking it here also bounds recursion.
+Result<AttributeValue> FromJson(const rapidjson::Value& json, int depth) {
   if (!json.IsObject()) {
     if (json.IsNull()) return Error::Validation(kEmpty);
     return WrongJsonKind(json, "AttributeValue");
@@ -164,17 +176,19 @@ Result<AttributeValue> AttributeValueFromJson(const rapidjson::Value& json) {
       return AttributeValue::MakeNull();
     case 5: {
       if (!v.IsArray()) return WrongJsonKind(v, "List");
+      if (depth >= kMaxContainerDepth) return Error::Validation(kNestingTooDeep);
       AttributeValue::List list;
       list.reserve(v.Size());
       for (const auto& e : v.GetArray()) {
-        Result<AttributeValue> element = AttributeValueFromJson(e);
+        Result<AttributeValue> element = FromJson(e, depth + 1);
         if (!element.ok()) return element.error();
         list.push_back(std::move(element).value());
       }
       return AttributeValue::L(std::move(list));
     }
     case 6: {
-      Result<Item> map = ItemFromJson(v);
+      if (v.IsObject() && depth >= kMaxContainerDepth) return Error::Validation(kNestingTooDeep);
+      Result<Item> map = MapFromJson(v, depth + 1);
       if (!map.ok()) return map.error();
       return AttributeValue::M(std::move(map).value());
     }
@@ -183,16 +197,13 @@ Result<AttributeValue> AttributeValueFromJson(const rapidjson::Value& json) {
   }
 }
 
-Result<Item> ItemFromJson(const rapidjson::Value& json) {
-  if (!json.IsObject()) return WrongJsonKind(json, "Map");
-  Item item;
-  for (auto it = json.MemberBegin(); it != json.MemberEnd(); ++it) {
-    Result<AttributeValue> v = AttributeValueFromJson(it->value);
-    if (!v.ok()) return v.error();
-    item.insert_or_assign(std::string(View(it->name)), std::move(v).value());
-  }
-  return item;
+}  // namespace
+
+Result<AttributeValue> AttributeValueFromJson(const rapidjson::Value& json) {
+  return FromJson(json, 0);
 }
+
+Result<Item> ItemFromJson(const rapidjson::Value& json) { return MapFromJson(json, 0); }
 
 rapidjson::Value AttributeValueToJson(const AttributeValue& value, JsonAllocator& alloc) {
   using rapidjson::Value;

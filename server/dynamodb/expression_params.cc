@@ -58,7 +58,10 @@ Result<expr::ValueMap> ExpressionAttributeValuesFromJson(const rapidjson::Value&
     std::string key(View(it->name));
     Result<AttributeValue> v = AttributeValueFromJson(it->value);
     if (!v.ok()) {
-      if (v.error().type != "ValidationException") return v.error();
+      // Serialization errors and the nesting limit are reported as they are.
+      if (v.error().type != "ValidationException" || v.error().message == kNestingTooDeep) {
+        return v.error();
+      }
       return Error::Validation("ExpressionAttributeValues contains invalid value: " +
                                v.error().message + " for key " + key);
     }

@@ -236,6 +236,13 @@ Result<UpdateOutcome> ApplyUpdate(const UpdateExpression& update, const Item& ol
     if (const auto* del = std::get_if<DeleteAction>(&action)) s = Delete(out.item, *del);
     if (!s.ok()) return s.error();
   }
+  // A value set deep inside a document can push it past DynamoDB's nesting limit.
+  for (const std::string& name : out.changed) {
+    auto it = out.item.find(name);
+    if (it != out.item.end() && ContainerDepth(it->second) > kMaxContainerDepth) {
+      return Error::Validation(kNestingTooDeep);
+    }
+  }
   return out;
 }
 

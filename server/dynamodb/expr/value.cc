@@ -82,6 +82,18 @@ std::string_view LongTypeName(AttributeValue::Type t) {
   return kNames[size_t(t)];
 }
 
+int ContainerDepth(const AttributeValue& v) {
+  int deepest = 0;
+  if (v.type() == AttributeValue::Type::kL) {
+    for (const auto& e : v.l()) deepest = std::max(deepest, ContainerDepth(e));
+  } else if (v.type() == AttributeValue::Type::kM) {
+    for (const auto& [name, e] : v.m()) deepest = std::max(deepest, ContainerDepth(e));
+  } else {
+    return 0;
+  }
+  return deepest + 1;
+}
+
 size_t ItemSize(const Item& item) {
   size_t total = 0;
   for (const auto& [name, v] : item) total += name.size() + v.Size();

@@ -105,6 +105,15 @@ std::string_view TypeName(AttributeValue::Type t);
 // "BINARY", "BOOLEAN", "NULL", "LIST", "MAP", "STRING_SET", "NUMBER_SET", "BINARY_SET".
 std::string_view LongTypeName(AttributeValue::Type t);
 
+// DynamoDB documents nest at most 32 levels, counting the attribute itself as level 1: a value
+// may have at most 31 L/M containers around its deepest element.
+inline constexpr int kMaxContainerDepth = 31;
+inline constexpr char kNestingTooDeep[] =
+    "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
+    "beyond supported limit";
+// Number of L/M containers around the deepest element: 0 for scalars and sets, 1 for {"M":{}}.
+int ContainerDepth(const AttributeValue& v);
+
 // Item size as DynamoDB counts it against the 400 KB limit: names' UTF-8 bytes plus values.
 size_t ItemSize(const Item& item);
 

@@ -76,6 +76,28 @@ TEST(AttributeJsonTest, SerializationErrors) {
   EXPECT_EQ(ErrorOf(R"({"L":{}})"), "SerializationException: Start of structure or map found where not expected.");
 }
 
+std::string DeepMap(int containers) {
+  std::string json = R"({"S":"leaf"})";
+  for (int i = 0; i < containers; ++i) json = R"({"M":{"n":)" + json + "}}";
+  return json;
+}
+
+TEST(AttributeJsonTest, NestingLimit) {
+  // Captured against DynamoDB: 31 containers (leaf at level 32) are stored, 32 are refused.
+  Result<AttributeValue> ok = Parse(DeepMap(31).c_str());
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ContainerDepth(*ok), 31);
+  EXPECT_EQ(ErrorOf(DeepMap(32).c_str()),
+            "ValidationException: Nesting Levels have exceeded supported limits: Attributes in the "
+            "item have nested levels beyond supported limit");
+  std::string lists = R"({"S":"x"})";
+  for (int i = 0; i < 5000; ++i) lists = R"({"L":[)" + lists + "]}";
+  rapidjson::Document doc;
+  doc.Parse(lists.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  EXPECT_FALSE(AttributeValueFromJson(doc).ok());  // refused without deep recursion
+}
+
 TEST(AttributeJsonTest, Items) {
   rapidjson::Document doc;
   doc.Parse(R"({"id":{"S":"1"},"n":{"N":"2"}})");

@@ -175,6 +175,22 @@ TEST(UpdateTest, RuntimeErrors) {
                         "DELETE nothing.a :ss", "DELETE m[1] :ss"}) {
     EXPECT_EQ(ErrorOf(s), path) << s;
   }
+  AttributeValue deep = S("leaf");
+  for (int i = 0; i < kMaxContainerDepth; ++i) deep = M({{"n", deep}});
+  Item nested{{"d", M({{"x", N("1")}})}};
+  {
+    static const NameMap names;
+    const ValueMap values{{":deep", deep}};
+    Usage usage;
+    Result<UpdateExpression> u = CompileUpdate("SET d.x = :deep", {&names, &values}, usage);
+    ASSERT_TRUE(u.ok());
+    Result<UpdateOutcome> r = ApplyUpdate(*u, nested);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().message, kNestingTooDeep);
+    Result<UpdateExpression> top = CompileUpdate("SET e = :deep", {&names, &values}, usage);
+    ASSERT_TRUE(top.ok());
+    EXPECT_TRUE(ApplyUpdate(*top, nested).ok());
+  }
   EXPECT_EQ(ErrorOf("SET n = :big + :big"),
             "Number overflow. Attempting to store a number with magnitude larger than supported range");
   EXPECT_EQ(ErrorOf("ADD n :big, c :one", Item{{"n", N("9e125")}}),
