@@ -8,6 +8,7 @@
 #include "storage/blobs.h"
 #include "storage/schema.h"
 #include "storage/sqlite_object_store.h"
+#include "storage/sqlite_table_store.h"
 #include "storage/store_core.h"
 
 namespace skiff::storage {
@@ -27,35 +28,46 @@ class SqliteDatabase : public Database {
   SqliteDatabase(std::shared_ptr<StoreCore> core, std::string location, int schema_version)
       : core_(std::move(core)),
         objects_(core_),
+        tables_(core_),
         location_(std::move(location)),
         schema_version_(schema_version) {}
   ~SqliteDatabase() override { Close(); }
 
   ObjectStore& objects() override { return objects_; }
+  TableStore& tables() override { return tables_; }
   std::string location() const override { return location_; }
   int schema_version() const override { return schema_version_; }
   void Close() override { core_->pool.Close(); }
 
   Status Reset(const std::string& scope) override {
-    if (scope == "dynamodb") return Status::Ok();  // no DynamoDB state exists yet
-    if (!scope.empty() && scope != "s3") {
+    if (!scope.empty() && scope != "s3" && scope != "dynamodb") {
       return {Code::kInvalidArgument, "unknown reset scope " + scope};
     }
     Result<std::unique_ptr<WriteTransaction>> txn = WriteTransaction::Begin(core_->pool);
     if (!txn.ok()) return txn.status();
-    // Blobs go with the objects: open readers on disk keep their snapshot; in-memory readers of
-    // a reset store fail their next chunk read.
-    Status status = (*txn)->conn().Exec(
-        "DELETE FROM objects; DELETE FROM bucket_configs; DELETE FROM buckets;"
-        "DELETE FROM blob_chunks WHERE blob_id IN (SELECT id FROM blobs WHERE state <> 'staged');"
-        "DELETE FROM blobs WHERE state <> 'staged';");
-    if (!status.ok()) return status;
+    sqlite::Connection& conn = (*txn)->conn();
+    if (scope != "dynamodb") {
+      // Blobs go with the objects: open readers on disk keep their snapshot; in-memory readers
+      // of a reset store fail their next chunk read.
+      Status status = conn.Exec(
+          "DELETE FROM objects; DELETE FROM bucket_configs; DELETE FROM buckets;"
+          "DELETE FROM blob_chunks WHERE blob_id IN (SELECT id FROM blobs WHERE state <> "
+          "'staged');"
+          "DELETE FROM blobs WHERE state <> 'staged';");
+      if (!status.ok()) return status;
+    }
+    if (scope != "s3") {
+      Status status =
+          conn.Exec("DELETE FROM dynamo_index; DELETE FROM dynamo_items; DELETE FROM dynamo_tables;");
+      if (!status.ok()) return status;
+    }
     return (*txn)->Commit();
   }
 
  private:
   std::shared_ptr<StoreCore> core_;
   SqliteObjectStore objects_;
+  SqliteTableStore tables_;
   std::string location_;
   int schema_version_;
 };
@@ -108,6 +120,8 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
 
   auto core = std::make_shared<StoreCore>(std::move(*writer), reader_uri, options.busy_timeout_ms);
   status = SweepBlobs(*core);
+  if (!status.ok()) return Status(status.code(), location + ": " + status.message());
+  status = PurgeDeletedTables(core->pool);
   if (!status.ok()) return Status(status.code(), location + ": " + status.message());
   return std::unique_ptr<Database>(
       std::make_unique<SqliteDatabase>(std::move(core), location, *version));

@@ -6,6 +6,7 @@
 
 #include "storage/object_store.h"
 #include "storage/status.h"
+#include "storage/table_store.h"
 
 namespace skiff::storage {
 
@@ -23,6 +24,7 @@ class Database {
   virtual ~Database() = default;
 
   virtual ObjectStore& objects() = 0;
+  virtual TableStore& tables() = 0;
   // Human-readable location for the startup line: the file path, or ":memory:".
   virtual std::string location() const = 0;
   virtual int schema_version() const = 0;

@@ -78,6 +78,51 @@ CREATE INDEX objects_by_key ON objects(bucket, key, seq DESC);
 CREATE INDEX objects_current ON objects(bucket, key) WHERE is_latest = 1 AND is_delete_marker = 0;
 CREATE INDEX objects_by_blob ON objects(blob_id);
 )sql"},
+      // DynamoDB. Keys are BLOBs in the DynamoDB layer's order-preserving encoding; SQLite
+      // compares BLOBs with memcmp, so every index below walks items in DynamoDB's key order.
+      // A deleted table is tombstoned (deleted = 1) in the same transaction that hides it, and
+      // its rows are purged in batches afterwards (and at open, after a crash mid-purge).
+      {2, R"sql(
+CREATE TABLE dynamo_tables (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  account         TEXT NOT NULL,
+  region          TEXT NOT NULL,
+  name            TEXT NOT NULL,
+  document        TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  created_ms      INTEGER NOT NULL,
+  status_until_ms INTEGER NOT NULL DEFAULT 0,
+  deleted         INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX dynamo_tables_by_name ON dynamo_tables(account, region, name)
+  WHERE deleted = 0;
+
+-- segment_hash: SegmentHash(pk), a stable 32-bit hash that splits a parallel Scan.
+CREATE TABLE dynamo_items (
+  table_id     INTEGER NOT NULL,
+  pk           BLOB NOT NULL,
+  sk           BLOB NOT NULL,
+  data         BLOB NOT NULL,
+  size         INTEGER NOT NULL,
+  expires_at_s INTEGER NOT NULL DEFAULT 0,
+  segment_hash INTEGER NOT NULL,
+  PRIMARY KEY (table_id, pk, sk)
+) WITHOUT ROWID;
+CREATE INDEX dynamo_items_expiring ON dynamo_items(expires_at_s) WHERE expires_at_s > 0;
+
+-- One row per (item, secondary index) the item appears in; segment_hash = SegmentHash(ipk).
+CREATE TABLE dynamo_index (
+  table_id     INTEGER NOT NULL,
+  index_name   TEXT NOT NULL,
+  ipk          BLOB NOT NULL,
+  isk          BLOB NOT NULL,
+  pk           BLOB NOT NULL,
+  sk           BLOB NOT NULL,
+  segment_hash INTEGER NOT NULL,
+  PRIMARY KEY (table_id, index_name, ipk, isk, pk, sk)
+) WITHOUT ROWID;
+CREATE INDEX dynamo_index_by_item ON dynamo_index(table_id, pk, sk);
+)sql"},
   };
   return kMigrations;
 }

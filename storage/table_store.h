@@ -13,6 +13,10 @@
 //   condition and the write it guards are atomic. The function may be called only once per call,
 //   but must not have side effects outside its return value.
 // - Reads see a consistent snapshot (WAL), so every read is "strongly consistent".
+// - Callbacks (decide, visit) must not call back into the store: in in-memory mode there is one
+//   connection behind one mutex, and a nested call would deadlock.
+// - A table id that does not exist (or is being deleted) is kNotFound for UpdateTable,
+//   DeleteTable and Mutate; GetItem, Range and TableStats just find nothing.
 #pragma once
 
 #include <cstdint>
@@ -88,7 +92,9 @@ struct RangeQuery {
   // key plus the table key, to break ties between items sharing an index key).
   std::optional<ItemKey> start_after;
   std::optional<ItemKey> start_after_table_key;
-  // Scan segments: only partitions whose hash falls in segment/total_segments.
+  // Scan segments: only partitions whose hash falls in segment/total_segments. The hash is a
+  // stable 32-bit hash h of the (index) partition key bytes; segment i of n holds h*n/2^32 == i,
+  // so the segments of one n partition the items. kInvalidArgument unless 0 <= i < n.
   int segment = 0, total_segments = 1;
 };
 
@@ -103,18 +109,23 @@ class TableStore {
   virtual Result<std::vector<TableRecord>> ListTables(std::string_view account,
                                                       std::string_view region) = 0;  // by name
   virtual Status UpdateTable(const TableRecord& table) = 0;  // document/status by table_id
-  // Removes the table, its items and index rows.
+  // Removes the table, its items and index rows. The table leaves GetTable/ListTables (and its
+  // name is free again) atomically; rows are purged in short batches before this returns.
   virtual Status DeleteTable(int64_t table_id) = 0;
   // Item count and total size of a table (for DescribeTable).
   virtual Result<std::pair<uint64_t, uint64_t>> TableStats(int64_t table_id) = 0;
 
   // --- items ---
   virtual Result<std::optional<StoredItem>> GetItem(int64_t table_id, const ItemKey& key) = 0;
-  // Reads `keys` and calls `decide` inside one write transaction, then applies its writes.
+  // Reads `keys` and calls `decide` inside one write transaction, then applies its writes in
+  // order (a put replaces the item and all its index rows; a delete removes both) and commits.
+  // decide's non-OK status (or exception) rolls back and is returned (thrown) as is.
   virtual Status Mutate(const std::vector<std::pair<int64_t, ItemKey>>& keys,
                         const DecideFn& decide) = 0;
   // Visits items of a table or index in key order (or reverse) inside one snapshot until
   // `visit` returns false. For index reads, `visit` receives the base table item.
+  // Table reads are ordered by (partition, sort) — also a Scan; index reads by (index partition,
+  // index sort, table partition, table sort). `index_key` is the item's key for table reads.
   virtual Status Range(const RangeQuery& query,
                        const std::function<bool(const ItemKey& index_key,
                                                 const StoredItem& item)>& visit) = 0;
