@@ -2,31 +2,16 @@
 
 #include <cmath>
 
-#include "server/dynamodb/attribute_json.h"
+#include "server/dynamodb/expression_params.h"
 
 namespace skiff::dynamodb {
 
 ExpressionContext::ExpressionContext(const JsonValue& input) {
-  if (const JsonValue* names = OptObject(input, "ExpressionAttributeNames")) {
-    if (names->ObjectEmpty()) FailValidation("ExpressionAttributeNames must not be empty");
-    names_.emplace();
-    for (auto it = names->MemberBegin(); it != names->MemberEnd(); ++it) {
-      names_->emplace(std::string(View(it->name)), ElementString(it->value));
-    }
+  if (const JsonValue* names = Member(input, "ExpressionAttributeNames")) {
+    names_ = Take(ExpressionAttributeNamesFromJson(*names));
   }
-  if (const JsonValue* values = OptObject(input, "ExpressionAttributeValues")) {
-    if (values->ObjectEmpty()) FailValidation("ExpressionAttributeValues must not be empty");
-    values_.emplace();
-    for (auto it = values->MemberBegin(); it != values->MemberEnd(); ++it) {
-      std::string key(View(it->name));
-      Result<AttributeValue> v = AttributeValueFromJson(it->value);
-      if (!v.ok()) {
-        if (v.error().type != "ValidationException") Fail(FromCoreError(v.error()));
-        FailValidation("ExpressionAttributeValues contains invalid value: " + v.error().message +
-                       " for key " + key);
-      }
-      values_->emplace(std::move(key), std::move(v).value());
-    }
+  if (const JsonValue* values = Member(input, "ExpressionAttributeValues")) {
+    values_ = Take(ExpressionAttributeValuesFromJson(*values));
   }
 }
 
