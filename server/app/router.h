@@ -38,6 +38,9 @@ class Router : public http::Handler {
   // Every target must be set and outlive the Router.
   explicit Router(Targets targets) : targets_(targets) {}
   http::StartResult Start(http::Request& request) override;
+  // The header could not be read, so the request cannot be classified: S3, the default
+  // destination, answers.
+  http::Response HeaderTooLarge() override { return targets_.s3->HeaderTooLarge(); }
 
  private:
   Targets targets_;

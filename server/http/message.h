@@ -87,7 +87,9 @@ struct Response {
 // One request whose body is being received. The session calls OnBody() with the body bytes
 // (HTTP framing already removed) as they arrive, then Finish() once. OnBody() returns false to
 // stop reading early: the session then calls Finish() without reading further and closes the
-// connection after the response.
+// connection after the response. When the connection breaks or the body framing is malformed
+// mid-body, the session destroys the Exchange without calling Finish(): the destructor must
+// discard what was received (nothing half-written may become visible).
 class Exchange {
  public:
   virtual ~Exchange() = default;
@@ -106,6 +108,14 @@ class Handler {
  public:
   virtual ~Handler() = default;
   virtual StartResult Start(Request& request) = 0;
+  // The request header exceeded the transport's limit, so there is no Request for Start(). The
+  // answer goes out with Connection: close. Default: a bare 431 (RFC 6585); a protocol with its
+  // own error for this (S3: 400 RequestHeaderSectionTooLarge) overrides it.
+  virtual Response HeaderTooLarge() {
+    Response r;
+    r.status = 431;
+    return r;
+  }
 };
 
 // An Exchange that gathers the whole body (up to `limit` bytes) and then calls `finish`.

@@ -98,7 +98,7 @@ net::awaitable<void> Session::Loop() {
     idle_ = false;
     if (ec) {
       if (ec == bhttp::error::header_limit) {
-        co_await WriteBare(431);
+        co_await WriteHeaderTooLarge();
       } else if (IsMalformed(ec)) {
         co_await WriteBare(400);
       }
@@ -204,13 +204,7 @@ net::awaitable<bool> Session::Serve(Parser& parser) {
 
   if (response.close || stopping_ || draining_.load()) keep_alive = false;
   bool ok = co_await WriteResponse(response, version, keep_alive, head_request);
-  if (response.on_complete) {
-    try {
-      response.on_complete(ok);
-    } catch (const std::exception& e) {
-      LogError(std::string("response completion callback failed: ") + e.what());
-    }
-  }
+  Complete(response, ok);
   if (!ok) co_return false;
   if (!keep_alive) {
     if (linger) co_await LingeringClose();
@@ -318,6 +312,19 @@ net::awaitable<bool> Session::WriteStreamed(Response& response, unsigned version
   co_return !ec;
 }
 
+net::awaitable<void> Session::WriteHeaderTooLarge() {
+  Response response;
+  try {
+    response = handler_.HeaderTooLarge();
+  } catch (const std::exception& e) {
+    LogError(std::string("handler failed to answer an oversized header: ") + e.what());
+    response = InternalError();
+  }
+  bool ok = co_await WriteResponse(response, 11, /*keep_alive=*/false, /*head_request=*/false);
+  Complete(response, ok);
+  if (ok) co_await LingeringClose();
+}
+
 net::awaitable<void> Session::WriteBare(unsigned status) {
   bhttp::response<bhttp::empty_body> msg;
   Response bare;
@@ -340,6 +347,15 @@ net::awaitable<void> Session::LingeringClose() {
     auto [read_ec, n] = co_await stream_.async_read_some(net::buffer(buf), kUseTuple);
     if (read_ec) break;
     discarded += n;
+  }
+}
+
+void Session::Complete(Response& response, bool ok) {
+  if (!response.on_complete) return;
+  try {
+    response.on_complete(ok);
+  } catch (const std::exception& e) {
+    LogError(std::string("response completion callback failed: ") + e.what());
   }
 }
 

@@ -53,12 +53,16 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<bool> WriteResponse(Response& response, unsigned version, bool keep_alive,
                                              bool head_request);
   boost::asio::awaitable<bool> WriteStreamed(Response& response, unsigned version, bool keep_alive);
-  // A header-only error answer (400, 431) that ends the connection.
+  // Handler::HeaderTooLarge()'s answer, then close.
+  boost::asio::awaitable<void> WriteHeaderTooLarge();
+  // A header-only error answer (400) that ends the connection.
   boost::asio::awaitable<void> WriteBare(unsigned status);
   // Half-closes and discards what the peer still sends for a moment, so that closing with
   // unread request bytes does not reset the connection before the peer reads our response.
   boost::asio::awaitable<void> LingeringClose();
   void Close();
+  // Calls response.on_complete (if any); its exceptions are logged, never propagated.
+  void Complete(Response& response, bool ok);
   Request MakeRequest(Parser& parser) const;
   std::vector<char>& BodyBuffer();
   void LogError(std::string_view what) const;

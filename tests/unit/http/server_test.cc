@@ -98,6 +98,16 @@ class TestHandler : public Handler {
     return r;
   }
 
+  Response HeaderTooLarge() override {
+    if (!custom_header_error_) return Handler::HeaderTooLarge();
+    Response r;
+    r.status = 400;
+    r.headers.Set("Content-Type", "application/xml");
+    r.body = "<Error><Code>RequestHeaderSectionTooLarge</Code></Error>";
+    return r;
+  }
+  bool custom_header_error_ = false;
+
   Request last() {
     std::lock_guard lock(mutex_);
     return last_;
@@ -322,6 +332,21 @@ TEST_F(ServerTest, OversizedHeaderGets431AndClose) {
   auto r = c.ReadResponse();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 431);
+  EXPECT_EQ(r->Get("connection"), "close");
+  EXPECT_TRUE(c.ClosedByPeer());
+}
+
+TEST_F(ServerTest, OversizedHeaderAnswerComesFromTheHandler) {
+  handler_.custom_header_error_ = true;
+  ServerOptions options;
+  options.max_header_bytes = 4096;
+  Start(options);
+  RawClient c(port());
+  c.Send("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8000, 'a') + "\r\n\r\n");
+  auto r = c.ReadResponse();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(r->body, "<Error><Code>RequestHeaderSectionTooLarge</Code></Error>");
   EXPECT_EQ(r->Get("connection"), "close");
   EXPECT_TRUE(c.ClosedByPeer());
 }
