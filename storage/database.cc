@@ -57,8 +57,8 @@ class SqliteDatabase : public Database {
       if (!status.ok()) return status;
     }
     if (scope != "s3") {
-      Status status =
-          conn.Exec("DELETE FROM dynamo_index; DELETE FROM dynamo_items; DELETE FROM dynamo_tables;");
+      Status status = conn.Exec(
+          "DELETE FROM dynamo_index; DELETE FROM dynamo_items; DELETE FROM dynamo_tables;");
       if (!status.ok()) return status;
     }
     return (*txn)->Commit();

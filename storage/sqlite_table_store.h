@@ -28,9 +28,9 @@ class SqliteTableStore : public TableStore {
   Result<std::optional<StoredItem>> GetItem(int64_t table_id, const ItemKey& key) override;
   Status Mutate(const std::vector<std::pair<int64_t, ItemKey>>& keys,
                 const DecideFn& decide) override;
-  Status Range(const RangeQuery& query,
-               const std::function<bool(const ItemKey& index_key, const StoredItem& item)>& visit)
-      override;
+  Status Range(
+      const RangeQuery& query,
+      const std::function<bool(const ItemKey& index_key, const StoredItem& item)>& visit) override;
   Result<uint64_t> DeleteExpired(int64_t now_s, uint64_t limit) override;
 
  private:

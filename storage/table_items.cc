@@ -44,10 +44,7 @@ Status RequireLiveTable(sqlite::Connection& conn, int64_t table_id,
 
 Status DeleteIndexRows(sqlite::Connection& conn, int64_t table_id, const ItemKey& key) {
   sqlite::Stmt stmt(conn, "DELETE FROM dynamo_index WHERE table_id = ?1 AND pk = ?2 AND sk = ?3");
-  return stmt.Bind(1, table_id)
-      .BindBlobNoCopy(2, key.partition)
-      .BindBlobNoCopy(3, key.sort)
-      .Run();
+  return stmt.Bind(1, table_id).BindBlobNoCopy(2, key.partition).BindBlobNoCopy(3, key.sort).Run();
 }
 
 // Writes the item and replaces its index rows with write.indexes.
@@ -97,10 +94,7 @@ Status DeleteItemRows(sqlite::Connection& conn, int64_t table_id, const ItemKey&
   Status status = DeleteIndexRows(conn, table_id, key);
   if (!status.ok()) return status;
   sqlite::Stmt stmt(conn, "DELETE FROM dynamo_items WHERE table_id = ?1 AND pk = ?2 AND sk = ?3");
-  return stmt.Bind(1, table_id)
-      .BindBlobNoCopy(2, key.partition)
-      .BindBlobNoCopy(3, key.sort)
-      .Run();
+  return stmt.Bind(1, table_id).BindBlobNoCopy(2, key.partition).BindBlobNoCopy(3, key.sort).Run();
 }
 
 uint32_t SegmentHash(std::string_view partition_key) {
@@ -120,13 +114,11 @@ uint32_t SegmentHash(std::string_view partition_key) {
 Result<std::pair<int64_t, int64_t>> SegmentBounds(int segment, int total) {
   if (total < 1 || segment < 0 || segment >= total) {
     return Result<std::pair<int64_t, int64_t>>(
-        Code::kInvalidArgument, "segment " + std::to_string(segment) + " of " +
-                                    std::to_string(total) + " is out of range");
+        Code::kInvalidArgument,
+        "segment " + std::to_string(segment) + " of " + std::to_string(total) + " is out of range");
   }
   // h * total >> 32 == segment  <=>  ceil(segment * 2^32 / total) <= h < ceil((segment+1) ...).
-  auto first_of = [total](int64_t s) {
-    return ((s << 32) + total - 1) / total;
-  };
+  auto first_of = [total](int64_t s) { return ((s << 32) + total - 1) / total; };
   return std::pair<int64_t, int64_t>(first_of(segment), first_of(int64_t{segment} + 1));
 }
 
@@ -176,8 +168,7 @@ Result<uint64_t> SqliteTableStore::DeleteExpired(int64_t now_s, uint64_t limit) 
       SELECT table_id, pk, sk FROM dynamo_items
       WHERE expires_at_s > 0 AND expires_at_s <= ?1 ORDER BY expires_at_s LIMIT ?2)sql");
     stmt.Bind(1, now_s).Bind(
-        2, static_cast<int64_t>(
-               std::min<uint64_t>(limit, std::numeric_limits<int64_t>::max())));
+        2, static_cast<int64_t>(std::min<uint64_t>(limit, std::numeric_limits<int64_t>::max())));
     while (stmt.Step()) {
       expired.emplace_back(stmt.Int(0), ItemKey{stmt.Text(1), stmt.Text(2)});
     }

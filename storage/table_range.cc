@@ -81,8 +81,7 @@ Status SqliteTableStore::Range(
   const bool segmented = query.total_segments != 1 || query.segment != 0;
   std::pair<int64_t, int64_t> hashes{0, 0};
   if (segmented) {
-    Result<std::pair<int64_t, int64_t>> bounds =
-        SegmentBounds(query.segment, query.total_segments);
+    Result<std::pair<int64_t, int64_t>> bounds = SegmentBounds(query.segment, query.total_segments);
     if (!bounds.ok()) return bounds.status();
     hashes = *bounds;
   }

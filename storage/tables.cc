@@ -165,8 +165,9 @@ Status PurgeDeletedTables(ConnectionPool& pool) {
 Result<std::pair<uint64_t, uint64_t>> SqliteTableStore::TableStats(int64_t table_id) {
   Result<Lease> lease = core_->pool.Read();
   if (!lease.ok()) return lease.status();
-  sqlite::Stmt stmt(lease->conn(),
-                    "SELECT count(*), coalesce(sum(size), 0) FROM dynamo_items WHERE table_id = ?1");
+  sqlite::Stmt stmt(
+      lease->conn(),
+      "SELECT count(*), coalesce(sum(size), 0) FROM dynamo_items WHERE table_id = ?1");
   stmt.Bind(1, table_id);
   if (!stmt.Step()) {
     if (!stmt.status().ok()) return stmt.status();

@@ -100,11 +100,13 @@ TEST_P(TableCrudTest, DeleteTableRemovesItemsIndexRowsAndFreesTheName) {
   EXPECT_TRUE(testing::Collect(tables(), index_query).empty());
   EXPECT_EQ(tables().DeleteTable(id).code(), Code::kNotFound);
   EXPECT_EQ(testing::Apply(tables(), PutWrite(id, {"p", ""}, "late")).code(), Code::kNotFound);
-  EXPECT_EQ(tables().UpdateTable([&] {
-              TableRecord t = MakeTableRecord("T");
-              t.table_id = id;
-              return t;
-            }()).code(),
+  EXPECT_EQ(tables()
+                .UpdateTable([&] {
+                  TableRecord t = MakeTableRecord("T");
+                  t.table_id = id;
+                  return t;
+                }())
+                .code(),
             Code::kNotFound);
 
   int64_t recreated = NewTable("T");
@@ -114,10 +116,10 @@ TEST_P(TableCrudTest, DeleteTableRemovesItemsIndexRowsAndFreesTheName) {
   index_query.table_id = other;
   EXPECT_EQ(testing::Collect(tables(), index_query).size(), 1u);
   if (!GetParam()) {
-    EXPECT_EQ(testing::CountRows(dir_.db_path(),
-                                 "SELECT count(*) FROM dynamo_items WHERE table_id = " +
-                                     std::to_string(id)),
-              0);
+    EXPECT_EQ(
+        testing::CountRows(dir_.db_path(), "SELECT count(*) FROM dynamo_items WHERE table_id = " +
+                                               std::to_string(id)),
+        0);
     EXPECT_EQ(testing::CountRows(dir_.db_path(), "SELECT count(*) FROM dynamo_index"), 1);
     EXPECT_EQ(testing::CountRows(dir_.db_path(), "SELECT count(*) FROM dynamo_tables"), 2);
   }

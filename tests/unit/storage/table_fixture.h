@@ -16,8 +16,7 @@
 
 namespace skiff::storage::testing {
 
-inline TableRecord MakeTableRecord(const std::string& name,
-                                   const std::string& region = "us-east-1",
+inline TableRecord MakeTableRecord(const std::string& name, const std::string& region = "us-east-1",
                                    const std::string& account = "000000000000") {
   TableRecord table;
   table.account_id = account;

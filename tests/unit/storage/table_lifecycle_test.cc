@@ -75,9 +75,9 @@ TEST(TablePersistenceTest, TablesItemsAndIndexesSurviveReopen) {
     TableRecord table = MakeTableRecord("T");
     ASSERT_TRUE(db->tables().CreateTable(&table).ok());
     id = table.table_id;
-    ASSERT_TRUE(testing::Apply(db->tables(),
-                               PutWrite(id, {"p", "s"}, "data", {{"gsi", {"g", "x"}}}, 500))
-                    .ok());
+    ASSERT_TRUE(
+        testing::Apply(db->tables(), PutWrite(id, {"p", "s"}, "data", {{"gsi", {"g", "x"}}}, 500))
+            .ok());
     db->Close();
   }
   std::unique_ptr<Database> db = OpenOrDie(options);

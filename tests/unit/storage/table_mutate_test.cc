@@ -68,13 +68,13 @@ TEST_P(TableMutateTest, RefusalRollsBackAndIsReturnedAsIs) {
 
 TEST_P(TableMutateTest, ExceptionInDecideRollsBackAndLeavesTheStoreUsable) {
   int64_t id = NewTable("T");
-  EXPECT_THROW(tables().Mutate({{id, {"k", ""}}},
-                               [&](const std::vector<ItemRead>&, std::vector<ItemWrite>* writes)
-                                   -> Status {
-                                 writes->push_back(PutWrite(id, {"k", ""}, "never"));
-                                 throw std::runtime_error("validation failed");
-                               }),
-               std::runtime_error);
+  EXPECT_THROW(
+      tables().Mutate({{id, {"k", ""}}},
+                      [&](const std::vector<ItemRead>&, std::vector<ItemWrite>* writes) -> Status {
+                        writes->push_back(PutWrite(id, {"k", ""}, "never"));
+                        throw std::runtime_error("validation failed");
+                      }),
+      std::runtime_error);
   EXPECT_FALSE(Get(id, {"k", ""}).has_value());
   PutOrDie(PutWrite(id, {"k", ""}, "after"));
   EXPECT_EQ(Get(id, {"k", ""})->data, "after");
@@ -84,16 +84,16 @@ TEST_P(TableMutateTest, MultiItemTransactionAcrossTables) {
   int64_t a = NewTable("A");
   int64_t b = NewTable("B");
   PutOrDie(PutWrite(a, {"gone", ""}, "x"));
-  Status status = tables().Mutate(
-      {{a, {"gone", ""}}, {b, {"k", ""}}},
-      [&](const std::vector<ItemRead>& reads, std::vector<ItemWrite>* writes) {
-        EXPECT_TRUE(reads[0].current.has_value());
-        EXPECT_FALSE(reads[1].current.has_value());
-        writes->push_back(DeleteWrite(a, {"gone", ""}));
-        writes->push_back(PutWrite(b, {"k", ""}, "1"));
-        writes->push_back(PutWrite(b, {"k", ""}, "2"));  // later writes win
-        return Status::Ok();
-      });
+  Status status =
+      tables().Mutate({{a, {"gone", ""}}, {b, {"k", ""}}},
+                      [&](const std::vector<ItemRead>& reads, std::vector<ItemWrite>* writes) {
+                        EXPECT_TRUE(reads[0].current.has_value());
+                        EXPECT_FALSE(reads[1].current.has_value());
+                        writes->push_back(DeleteWrite(a, {"gone", ""}));
+                        writes->push_back(PutWrite(b, {"k", ""}, "1"));
+                        writes->push_back(PutWrite(b, {"k", ""}, "2"));  // later writes win
+                        return Status::Ok();
+                      });
   ASSERT_TRUE(status.ok()) << status.message();
   EXPECT_FALSE(Get(a, {"gone", ""}).has_value());
   EXPECT_EQ(Get(b, {"k", ""})->data, "2");
@@ -129,13 +129,12 @@ TEST_P(TableMutateTest, RacingPutIfAbsentWritesExactlyOnce) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       while (!go.load()) std::this_thread::yield();
-      Status status = tables().Mutate(
-          {{id, {"key", ""}}},
-          [&](const std::vector<ItemRead>& reads, std::vector<ItemWrite>* writes) {
-            if (reads[0].current) return Status(Code::kPreconditionFailed, "exists");
-            writes->push_back(PutWrite(id, {"key", ""}, "writer-" + std::to_string(t)));
-            return Status::Ok();
-          });
+      Status status = tables().Mutate({{id, {"key", ""}}}, [&](const std::vector<ItemRead>& reads,
+                                                               std::vector<ItemWrite>* writes) {
+        if (reads[0].current) return Status(Code::kPreconditionFailed, "exists");
+        writes->push_back(PutWrite(id, {"key", ""}, "writer-" + std::to_string(t)));
+        return Status::Ok();
+      });
       if (status.ok()) {
         ++wins;
       } else if (status.code() == Code::kPreconditionFailed) {

@@ -42,8 +42,8 @@ class TableRangeTest : public testing::TableTest {
 
 TEST_P(TableRangeTest, QueryOrdersSortKeysByBytesBothWays) {
   // Byte order, not text order: 0x00 < 'a' < 0x7f < 0x80 < 0xff, and a prefix sorts first.
-  std::vector<std::string> sorts = {std::string("\x00", 1), "a", "ab", "b", "\x7f", "\x80",
-                                    "\xff", "\xff\x01"};
+  std::vector<std::string> sorts = {
+      std::string("\x00", 1), "a", "ab", "b", "\x7f", "\x80", "\xff", "\xff\x01"};
   std::vector<std::string> shuffled = sorts;
   std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937(7));
   for (const std::string& s : shuffled) PutOrDie(PutWrite(id_, {"p", s}, "v"));
@@ -110,7 +110,10 @@ TEST_P(TableRangeTest, MatchesReferenceForRandomQueries) {
   std::mt19937 rng(1234);
   auto random_bytes = [&](size_t max_len) {
     std::string s(rng() % (max_len + 1), '\0');
-    for (char& c : s) c = static_cast<char>("\x00\x01\x7f\x80\xfe\xff" "ab"[rng() % 8]);
+    for (char& c : s)
+      c = static_cast<char>(
+          "\x00\x01\x7f\x80\xfe\xff"
+          "ab"[rng() % 8]);
     return s;
   };
   std::vector<std::string> partitions = {"", std::string("\x00", 1), "p", "\xff"};
@@ -170,10 +173,10 @@ TEST_P(TableRangeTest, MatchesReferenceForRandomQueries) {
 
 TEST_P(TableRangeTest, IndexReadsOrderTiesByTableKeyAndPage) {
   // Four items share index key ("g", "1"); two more sort before and after it.
-  std::vector<std::pair<ItemKey, ItemKey>> rows = {
-      {{"g", "0"}, {"z", ""}}, {{"g", "1"}, {"d", ""}}, {{"g", "1"}, {"a", ""}},
-      {{"g", "1"}, {"c", ""}}, {{"g", "1"}, {"b", ""}}, {{"g", "2"}, {"e", ""}},
-      {{"h", "0"}, {"f", ""}}};
+  std::vector<std::pair<ItemKey, ItemKey>> rows = {{{"g", "0"}, {"z", ""}}, {{"g", "1"}, {"d", ""}},
+                                                   {{"g", "1"}, {"a", ""}}, {{"g", "1"}, {"c", ""}},
+                                                   {{"g", "1"}, {"b", ""}}, {{"g", "2"}, {"e", ""}},
+                                                   {{"h", "0"}, {"f", ""}}};
   for (const auto& [index_key, key] : rows) {
     PutOrDie(PutWrite(id_, key, "data-" + key.partition, {{"gsi", index_key}}));
   }
