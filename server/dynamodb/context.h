@@ -83,5 +83,7 @@ std::string PutItem(RequestContext& ctx);
 std::string GetItem(RequestContext& ctx);
 std::string DeleteItem(RequestContext& ctx);
 std::string UpdateItem(RequestContext& ctx);
+std::string Query(RequestContext& ctx);
+std::string Scan(RequestContext& ctx);
 
 }  // namespace skiff::dynamodb

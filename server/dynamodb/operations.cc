@@ -8,7 +8,7 @@
 namespace skiff::dynamodb {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Operation>, 18> kOperations = {{
+constexpr std::array<std::pair<std::string_view, Operation>, 20> kOperations = {{
     {"CreateTable", CreateTable},
     {"DeleteItem", DeleteItem},
     {"DeleteTable", DeleteTable},
@@ -21,6 +21,8 @@ constexpr std::array<std::pair<std::string_view, Operation>, 18> kOperations = {
     {"ListTables", ListTables},
     {"ListTagsOfResource", ListTagsOfResource},
     {"PutItem", PutItem},
+    {"Query", Query},
+    {"Scan", Scan},
     {"TagResource", TagResource},
     {"UntagResource", UntagResource},
     {"UpdateContinuousBackups", UpdateContinuousBackups},

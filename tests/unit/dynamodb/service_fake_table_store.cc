@@ -155,6 +155,10 @@ Status FakeTableStore::Range(
     if (t == tables_.end()) return Status(Code::kNotFound, "no such table");
     auto in_bounds = [&](const std::string& partition, const std::string& sort) {
       if (q.partition && partition != *q.partition) return false;
+      if (q.total_segments > 1 &&
+          std::hash<std::string>{}(partition) % q.total_segments != size_t(q.segment)) {
+        return false;
+      }
       if (q.sort_low && (q.low_inclusive ? sort < *q.sort_low : sort <= *q.sort_low)) return false;
       if (q.sort_high && (q.high_inclusive ? sort > *q.sort_high : sort >= *q.sort_high)) return false;
       return true;
