@@ -180,12 +180,13 @@ Result<Number> Number::Subtract(const Number& a, const Number& b) {
 
 size_t Number::StorageSize() const {
   // DynamoDB stores numbers as base-100 digit pairs aligned on the decimal point plus one byte
-  // ("approximately 1 byte per two significant digits, plus 1 byte").
+  // ("approximately 1 byte per two significant digits, plus 1 byte"), and one more byte for a
+  // negative number (as dynalite measured against DynamoDB's size limits).
   if (IsZero()) return 1;
   auto pair_of = [](long power) { return power >= 0 ? power / 2 : -((-power + 1) / 2); };
   long top = long(exponent_) - 1;                           // power of ten of the first digit
   long bottom = long(exponent_) - long(digits_.size());      // ... of the last digit
-  return size_t(pair_of(top) - pair_of(bottom) + 1) + 1;
+  return size_t(pair_of(top) - pair_of(bottom) + 1) + 1 + (negative_ ? 1 : 0);
 }
 
 std::strong_ordering operator<=>(const Number& a, const Number& b) {

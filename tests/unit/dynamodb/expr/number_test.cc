@@ -126,6 +126,9 @@ TEST(NumberTest, FromIntegerAndStorageSize) {
   EXPECT_EQ(N("123").StorageSize(), 3u);
   EXPECT_EQ(N("0.1").StorageSize(), 2u);
   EXPECT_EQ(N("1.1").StorageSize(), 3u);
+  EXPECT_EQ(N("123.4").StorageSize(), 4u);  // pairs 1|23|.4
+  EXPECT_EQ(N("1234").StorageSize(), 3u);   // pairs 12|34
+  EXPECT_EQ(N("-1").StorageSize(), 3u);
   EXPECT_EQ(N("12345678901234567890123456789012345678").StorageSize(), 20u);
 }
 
