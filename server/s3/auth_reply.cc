@@ -35,11 +35,25 @@ int64_t ToMillis(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
+// X-Amz-Expires as sent (0 when absent or not a number).
+int64_t ExpiresParameter(const RequestContext& ctx) {
+  std::string_view v = ctx.query.Get("X-Amz-Expires");
+  int64_t n = 0;
+  for (char ch : v) {
+    if (ch < '0' || ch > '9' || n > 1'000'000'000) return n;
+    n = n * 10 + (ch - '0');
+  }
+  return n;
+}
+
 }  // namespace
 
 ErrorReply AuthErrorReply(const RequestContext& ctx) {
   const common::AuthOutcome& a = ctx.auth;
-  const bool presigned = a.parsed.kind == sigv4::AuthKind::kPresigned;
+  // A request that failed to parse has no ParsedAuth: tell presigned URLs by their parameters.
+  const bool presigned = a.parsed.kind == sigv4::AuthKind::kPresigned ||
+                         ctx.query.Has("X-Amz-Algorithm") || ctx.query.Has("X-Amz-Credential") ||
+                         ctx.query.Has("X-Amz-Signature");
   if (a.invalid_token) {
     ErrorReply r(S3Error::kInvalidToken);
     if (a.parsed.security_token) r.Field("Token-0", *a.parsed.security_token);
@@ -84,7 +98,7 @@ ErrorReply AuthErrorReply(const RequestContext& ctx) {
       r.message = "Request is not valid yet";
       break;
     case Error::kPresignExpiresInvalid:
-      r.message = a.parsed.expires_seconds > 604800
+      r.message = ExpiresParameter(ctx) > 0
                       ? "X-Amz-Expires must be less than a week (in seconds) that is 604800"
                       : "X-Amz-Expires must be non-negative";
       break;

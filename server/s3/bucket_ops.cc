@@ -22,6 +22,15 @@ constexpr std::array<std::string_view, 8> kCannedAcls = {
     "private",       "public-read",       "public-read-write",         "authenticated-read",
     "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write"};
 
+bool HasGrantHeader(const http::Headers& h) {
+  for (const auto& f : h.fields()) {
+    if (f.name.size() > 12 && http::EqualsIgnoreCase(f.name.substr(0, 12), "x-amz-grant-")) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool IsCannedAcl(std::string_view v) {
   return std::find(kCannedAcls.begin(), kCannedAcls.end(), v) != kCannedAcls.end();
 }
@@ -114,6 +123,10 @@ http::Response CreateBucketWithBody(RequestContext& ctx, const std::string& body
     storage::Status acl_st = ctx.store().PutBucketConfig(bucket.name, "acl", *acl);
     if (!acl_st.ok()) return ErrorResponse(ctx, StorageError(ctx, acl_st));
   }
+  if (const std::string* ownership = ctx.request.headers.Find("x-amz-object-ownership")) {
+    storage::Status own_st = ctx.store().PutBucketConfig(bucket.name, kOwnershipConfig, *ownership);
+    if (!own_st.ok()) return ErrorResponse(ctx, StorageError(ctx, own_st));
+  }
   http::Response ok;
   ok.headers.Set("Location", "/" + ctx.target.bucket);
   return ok;
@@ -191,8 +204,20 @@ http::StartResult CreateBucket(const Ctx& ctx) {
     r.Field("BucketName", c.target.bucket);
     return ErrorResponse(c, r);
   }
-  if (const std::string* acl = c.request.headers.Find("x-amz-acl"); acl && !IsCannedAcl(*acl)) {
-    return ErrorResponse(c, ErrorReply(S3Error::kInvalidArgument));
+  const std::string* acl = c.request.headers.Find("x-amz-acl");
+  if (acl && !IsCannedAcl(*acl)) return ErrorResponse(c, ErrorReply(S3Error::kInvalidArgument));
+  std::string_view ownership = c.request.headers.Get("x-amz-object-ownership");
+  if (!ownership.empty() && ownership != kOwnerEnforced && ownership != "BucketOwnerPreferred" &&
+      ownership != "ObjectWriter") {
+    return ErrorResponse(
+        c, ErrorReply(S3Error::kInvalidArgument, "Invalid x-amz-object-ownership header")
+               .Field("ArgumentName", "x-amz-object-ownership")
+               .Field("ArgumentValue", std::string(ownership)));
+  }
+  // New buckets default to BucketOwnerEnforced (ACLs disabled): only "private" is accepted.
+  if ((ownership.empty() || ownership == kOwnerEnforced) &&
+      ((acl && *acl != "private") || HasGrantHeader(c.request.headers))) {
+    return ErrorResponse(c, ErrorReply(S3Error::kInvalidBucketAclWithObjectOwnership));
   }
   Ctx keep = ctx;
   return std::unique_ptr<http::Exchange>(std::make_unique<http::BufferedExchange>(

@@ -62,6 +62,11 @@ ErrorReply StorageError(const RequestContext& ctx, const storage::Status& status
 // Authentication failure -> reply (SignatureDoesNotMatch with its diagnostic elements, ...).
 ErrorReply AuthErrorReply(const RequestContext& ctx);
 
+// Bucket configuration document holding the Object Ownership setting; absent means S3's default
+// for new buckets, BucketOwnerEnforced (ACLs disabled).
+inline constexpr std::string_view kOwnershipConfig = "ownership";
+inline constexpr std::string_view kOwnerEnforced = "BucketOwnerEnforced";
+
 // --- operations (one function per S3 operation, grouped by family in *_ops.cc) ---
 http::StartResult ListBuckets(const Ctx& ctx);
 http::StartResult CreateBucket(const Ctx& ctx);

@@ -9,6 +9,7 @@ namespace {
 
 // Codes, statuses and default messages as S3 sends them. Keep in enum order.
 constexpr std::array<ErrorInfo, static_cast<size_t>(S3Error::kCount_)> kErrorTable = {{
+    {"AccessControlListNotSupported", 400, "The bucket does not allow ACLs"},
     {"AccessDenied", 403, "Access Denied"},
     {"AuthorizationHeaderMalformed", 400, "The authorization header is malformed."},
     {"AuthorizationQueryParametersError", 400,
@@ -37,8 +38,10 @@ constexpr std::array<ErrorInfo, static_cast<size_t>(S3Error::kCount_)> kErrorTab
     {"InvalidAccessKeyId", 403,
      "The AWS Access Key Id you provided does not exist in our records."},
     {"InvalidArgument", 400, "Invalid Argument"},
+    {"InvalidBucketAclWithObjectOwnership", 400,
+     "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
     {"InvalidBucketName", 400, "The specified bucket is not valid."},
-    {"InvalidDigest", 400, "The Content-MD5 you specified is not valid."},
+    {"InvalidDigest", 400, "The Content-MD5 you specified was invalid."},
     {"InvalidEncryptionAlgorithmError", 400,
      "The encryption request you specified is not valid. The valid value is AES256."},
     {"InvalidLocationConstraint", 400, "The specified location-constraint is not valid"},

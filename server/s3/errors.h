@@ -16,6 +16,7 @@ namespace skiff::s3 {
 
 // Order matches kErrorTable in errors.cc (checked by a static_assert there).
 enum class S3Error {
+  kAccessControlListNotSupported,
   kAccessDenied,
   kAuthorizationHeaderMalformed,
   kAuthorizationQueryParametersError,
@@ -32,6 +33,7 @@ enum class S3Error {
   kInternalError,
   kInvalidAccessKeyId,
   kInvalidArgument,
+  kInvalidBucketAclWithObjectOwnership,
   kInvalidBucketName,
   kInvalidDigest,
   kInvalidEncryptionAlgorithmError,

@@ -144,6 +144,13 @@ struct Service::Impl {
       return ErrorResponse(c, AuthErrorReply(c));
     }
 
+    if (c.auth.parsed.kind == sigv4::AuthKind::kHeader &&
+        !c.request.headers.Has("x-amz-content-sha256")) {
+      // S3 (unlike other services) needs the payload hash header on every header-signed request.
+      return ErrorResponse(c, ErrorReply(S3Error::kInvalidRequest,
+                                         "Missing required header for this request: "
+                                         "x-amz-content-sha256"));
+    }
     if (!c.route) {
       ErrorReply r(S3Error::kMethodNotAllowed);
       r.Field("Method", c.request.method);

@@ -404,6 +404,27 @@ TEST_F(S3ServiceTest, PartNumberAndExpectedOwner) {
   EXPECT_TRUE(r.Has("<Code>AccessDenied</Code>"));
 }
 
+TEST_F(S3ServiceTest, AclsFollowObjectOwnership) {
+  Reply r = Send("PUT", "/bkt-acl", "", With({{"x-amz-acl", "public-read"}}));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(r.Has("<Code>InvalidBucketAclWithObjectOwnership</Code>")) << r.body;
+  ASSERT_EQ(Send("PUT", "/bkt-acl", "", With({{"x-amz-acl", "private"}})).status, 200);
+  r = Send("PUT", "/bkt-acl/k", "x", With({{"x-amz-acl", "public-read"}}));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(r.Has("<Code>AccessControlListNotSupported</Code>")) << r.body;
+  EXPECT_EQ(Send("GET", "/bkt-acl/k").status, 404);
+  EXPECT_EQ(
+      Send("PUT", "/bkt-acl/k", "x", With({{"x-amz-acl", "bucket-owner-full-control"}})).status,
+      200);
+
+  ASSERT_EQ(Send("PUT", "/bkt-acl-writer", "",
+                 With({{"x-amz-object-ownership", "ObjectWriter"}, {"x-amz-acl", "public-read"}}))
+                .status,
+            200);
+  EXPECT_EQ(Send("PUT", "/bkt-acl-writer/k", "x", With({{"x-amz-acl", "public-read"}})).status,
+            200);
+}
+
 TEST_F(S3ServiceTest, PutValidationStoresNothing) {
   ASSERT_EQ(Send("PUT", "/bkt-b2").status, 200);
   Reply r = Send("PUT", "/bkt-b2/k", "data", With({{"Content-MD5", "AAAAAAAAAAAAAAAAAAAAAA=="}}));
