@@ -125,7 +125,15 @@ std::string Server::Listen() {
     auto results = resolver.resolve(impl.options.host, "", ec);
     if (ec) return where + ": " + ec.message();
     if (results.empty()) return where + ": host not found";
+    // "localhost" may resolve to ::1 first; clients (and the startup line's URL) mostly mean
+    // 127.0.0.1, so an IPv4 address wins when there is one.
     address = results.begin()->endpoint().address();
+    for (const auto& entry : results) {
+      if (entry.endpoint().address().is_v4()) {
+        address = entry.endpoint().address();
+        break;
+      }
+    }
   }
   tcp::endpoint endpoint(address, impl.options.port);
   impl.acceptor.emplace(net::make_strand(impl.ioc));

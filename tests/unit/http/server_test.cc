@@ -463,6 +463,24 @@ TEST_F(ServerTest, ShutdownClosesIdleConnectionsAndFinishesInFlight) {
   EXPECT_EQ(server_->connections(), 0u);
 }
 
+TEST(ServerListenTest, ResolvesLocalhostToIpv4) {
+  TestHandler handler;
+  ServerOptions options;
+  options.host = "localhost";
+  Server server(handler, options);
+  ASSERT_EQ(server.Listen(), "");
+  std::thread runner([&] { server.Run(1); });
+  {
+    RawClient c(server.port());  // connects to 127.0.0.1
+    c.Send("GET /local HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    auto r = c.ReadResponse();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, "GET /local?");
+  }
+  server.Shutdown();
+  runner.join();
+}
+
 TEST(ServerListenTest, ReportsBindFailure) {
   TestHandler handler;
   Server first(handler, {});
