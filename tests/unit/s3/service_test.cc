@@ -47,6 +47,7 @@ struct Options {
   bool sign = true;
   bool tamper = false;
   std::string host = "localhost:4566";
+  std::string service = "s3";
 };
 
 class S3ServiceTest : public ::testing::Test {
@@ -89,7 +90,7 @@ class S3ServiceTest : public ::testing::Test {
       req.headers.Add("x-amz-content-sha256", o.payload_hash);
       sigv4::ParsedAuth a;
       a.access_key = o.access_key;
-      a.scope = {amz_date.substr(0, 8), o.region, "s3"};
+      a.scope = {amz_date.substr(0, 8), o.region, o.service};
       for (const auto& f : req.headers.fields()) {
         std::string n = f.name;
         std::transform(n.begin(), n.end(), n.begin(), ::tolower);
@@ -218,6 +219,15 @@ TEST_F(S3ServiceTest, ClockSkew) {
       << r->body;
   EXPECT_NE(r->body.find("<MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds>"),
             std::string::npos);
+}
+
+TEST_F(S3ServiceTest, WrongServiceInScope) {
+  Options o;
+  o.service = "dynamodb";
+  Reply r = Send("GET", "/", "", o);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(r.Has("<Code>AuthorizationHeaderMalformed</Code>")) << r.body;
+  EXPECT_TRUE(r.Has("incorrect service &quot;dynamodb&quot;")) << r.body;
 }
 
 TEST_F(S3ServiceTest, BucketLifecycle) {
