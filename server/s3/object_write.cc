@@ -4,6 +4,8 @@
 // MD5 (the ETag), SHA-256 (when x-amz-content-sha256 is a hex digest), the requested
 // x-amz-checksum-* (CRC64NVME when none, as S3 computes by default) -> a storage BlobWriter.
 // Every check happens before the object is committed, so a failed request stores nothing.
+#include <charconv>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -352,8 +354,9 @@ http::StartResult PutObject(const Ctx& ctx) {
         decoded->find_first_not_of("0123456789") != std::string::npos) {
       return ErrorResponse(c, ErrorReply(S3Error::kMissingContentLength));
     }
-    n = std::stoull(*decoded);
-    plan.expected_length = n;
+    auto [end, ec] = std::from_chars(decoded->data(), decoded->data() + decoded->size(), n);
+    // Too many digits for 64 bits is certainly beyond the single-PUT limit.
+    plan.expected_length = ec == std::errc() ? n : UINT64_MAX;
     sigv4::ChunkedOptions& o = plan.chunked_options;
     o.mode = IsStreaming(auth.payload_mode) ? auth.payload_mode
                                             : sigv4::PayloadMode::kStreamingUnsignedTrailer;
