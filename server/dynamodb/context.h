@@ -85,5 +85,9 @@ std::string DeleteItem(RequestContext& ctx);
 std::string UpdateItem(RequestContext& ctx);
 std::string Query(RequestContext& ctx);
 std::string Scan(RequestContext& ctx);
+std::string BatchGetItem(RequestContext& ctx);
+std::string BatchWriteItem(RequestContext& ctx);
+std::string TransactGetItems(RequestContext& ctx);
+std::string TransactWriteItems(RequestContext& ctx);
 
 }  // namespace skiff::dynamodb

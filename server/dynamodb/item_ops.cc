@@ -61,22 +61,31 @@ void RunWrite(RequestContext& ctx, const LoadedTable& t, const storage::ItemKey&
                                        std::vector<storage::ItemWrite>* writes)>& apply,
               const std::optional<expr::Condition>& condition, bool return_old_on_failure,
               WriteOutcome& outcome) {
+  std::optional<ErrorReply> error;
   storage::Status st = ctx.store().Mutate(
       {{t.record.table_id, key}},
       [&](const std::vector<storage::ItemRead>& reads, std::vector<storage::ItemWrite>* writes) {
-        outcome = WriteOutcome{};
-        if (reads[0].current) {
-          outcome.old = DecodeStoredItem(*reads[0].current);
-          outcome.old_size = reads[0].current->size;
+        // Errors found inside the transaction (a stored item an UpdateExpression cannot apply
+        // to) must not unwind through storage: carry them out, rethrow after Mutate returns.
+        try {
+          outcome = WriteOutcome{};
+          if (reads[0].current) {
+            outcome.old = DecodeStoredItem(*reads[0].current);
+            outcome.old_size = reads[0].current->size;
+          }
+          if (condition && !expr::Evaluate(*condition, outcome.old ? &*outcome.old : nullptr)) {
+            outcome.condition_failed = true;
+            return storage::Status(storage::Code::kPreconditionFailed, "condition failed");
+          }
+          apply(outcome.old, outcome, writes);
+        } catch (const ApiError& e) {
+          error = e.reply();
+          return storage::Status(storage::Code::kInvalidArgument, "request error");
         }
-        if (condition && !expr::Evaluate(*condition, outcome.old ? &*outcome.old : nullptr)) {
-          outcome.condition_failed = true;
-          return storage::Status(storage::Code::kPreconditionFailed, "condition failed");
-        }
-        apply(outcome.old, outcome, writes);
         return storage::Status::Ok();
       });
   if (outcome.condition_failed) FailCondition(outcome.old, return_old_on_failure);
+  if (error) Fail(*error);
   CheckStorage(st);
 }
 

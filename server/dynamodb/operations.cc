@@ -8,7 +8,9 @@
 namespace skiff::dynamodb {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Operation>, 20> kOperations = {{
+constexpr std::array<std::pair<std::string_view, Operation>, 24> kOperations = {{
+    {"BatchGetItem", BatchGetItem},
+    {"BatchWriteItem", BatchWriteItem},
     {"CreateTable", CreateTable},
     {"DeleteItem", DeleteItem},
     {"DeleteTable", DeleteTable},
@@ -24,6 +26,8 @@ constexpr std::array<std::pair<std::string_view, Operation>, 20> kOperations = {
     {"Query", Query},
     {"Scan", Scan},
     {"TagResource", TagResource},
+    {"TransactGetItems", TransactGetItems},
+    {"TransactWriteItems", TransactWriteItems},
     {"UntagResource", UntagResource},
     {"UpdateContinuousBackups", UpdateContinuousBackups},
     {"UpdateItem", UpdateItem},
