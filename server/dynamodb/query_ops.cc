@@ -205,6 +205,58 @@ std::string RunRead(RequestContext& ctx, ReadSpec& s) {
   return out.Render();
 }
 
+// The first top-level attribute a condition reads, among `names`; "" if none.
+std::string FirstNameUsed(const expr::Operand& op, const std::vector<std::string>& names);
+std::string FirstNameUsed(const expr::Condition& c, const std::vector<std::string>& names) {
+  auto first = [&](std::initializer_list<const expr::Operand*> ops) -> std::string {
+    for (const auto* o : ops) {
+      std::string n = FirstNameUsed(*o, names);
+      if (!n.empty()) return n;
+    }
+    return "";
+  };
+  return std::visit(
+      [&](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, expr::Comparison>) {
+          return first({&v.left, &v.right});
+        } else if constexpr (std::is_same_v<T, expr::Between>) {
+          return first({&v.value, &v.low, &v.high});
+        } else if constexpr (std::is_same_v<T, expr::In>) {
+          std::string n = FirstNameUsed(v.value, names);
+          for (const auto& o : v.list) {
+            if (n.empty()) n = FirstNameUsed(o, names);
+          }
+          return n;
+        } else if constexpr (std::is_same_v<T, expr::FunctionCall>) {
+          for (const auto& a : v.args) {
+            std::string n = FirstNameUsed(a, names);
+            if (!n.empty()) return n;
+          }
+          return "";
+        } else if constexpr (std::is_same_v<T, expr::Not>) {
+          return FirstNameUsed(*v.inner, names);
+        } else {
+          std::string n = FirstNameUsed(*v.left, names);
+          return n.empty() ? FirstNameUsed(*v.right, names) : n;
+        }
+      },
+      c.v);
+}
+std::string FirstNameUsed(const expr::Operand& op, const std::vector<std::string>& names) {
+  if (const auto* path = std::get_if<expr::Path>(&op.v)) {
+    const std::string& top = path->elements.front().name;
+    return std::find(names.begin(), names.end(), top) != names.end() ? top : "";
+  }
+  if (const auto* call = std::get_if<expr::FunctionCall>(&op.v)) {
+    for (const auto& a : call->args) {
+      std::string n = FirstNameUsed(a, names);
+      if (!n.empty()) return n;
+    }
+  }
+  return "";
+}
+
 // The encoded bounds of a sort-key condition.
 void ApplyRange(const expr::RangeKeyCondition& c, storage::RangeQuery& q) {
   using Op = expr::RangeKeyCondition::Op;
@@ -250,6 +302,15 @@ std::string Query(RequestContext& ctx) {
   auto type_of = [&](const std::string& n) { return s.table.model.AttributeType(n); };
   if (TypeName(kc.hash_value.type()) != type_of(schema.hash)) {
     FailValidation(std::string(kInvalid) + "Condition parameter type does not match schema type");
+  }
+  if (s.filter) {
+    std::vector<std::string> key_names = {schema.hash};
+    if (schema.range) key_names.push_back(*schema.range);
+    std::string used = FirstNameUsed(*s.filter, key_names);
+    if (!used.empty()) {
+      FailValidation("Filter Expression can only contain non-primary key attributes: Primary key "
+                     "attribute: " + used);
+    }
   }
   s.query.partition = EncodeKey(kc.hash_value);
   if (kc.range) {

@@ -116,8 +116,13 @@ void RewriteAllItems(RequestContext& ctx, const LoadedTable& t) {
         {{t.record.table_id, key}},
         [&](const std::vector<storage::ItemRead>& reads, std::vector<storage::ItemWrite>* writes) {
           if (!reads[0].current) return storage::Status::Ok();  // deleted meanwhile
-          Item item = DecodeStoredItem(*reads[0].current);
-          writes->push_back(PutWrite(t.record.table_id, key, item, t.model));
+          // Nothing may unwind through storage's transaction: carry failures out as a status.
+          try {
+            Item item = DecodeStoredItem(*reads[0].current);
+            writes->push_back(PutWrite(t.record.table_id, key, item, t.model));
+          } catch (const ApiError&) {
+            return storage::Status(storage::Code::kInternal, "stored item unreadable");
+          }
           return storage::Status::Ok();
         }));
   }

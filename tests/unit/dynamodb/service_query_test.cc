@@ -111,6 +111,11 @@ TEST_F(ServiceQuery, FilterProjectionAndCount) {
             R"({"Items":[{"sk":{"N":"1"}},{"sk":{"N":"10"}}])");
   EXPECT_EQ(r.json["Count"].GetInt(), 2);
   EXPECT_EQ(r.json["ScannedCount"].GetInt(), 5);
+  Reply on_key = h_.Call("Query", R"({"TableName":"events","KeyConditionExpression":"pk = :p",)"
+                                  R"("FilterExpression":"size(v) > :n AND sk > :n",)"
+                                  R"("ExpressionAttributeValues":{":p":{"S":"a"},":n":{"N":"0"}}})");
+  EXPECT_EQ(on_key.Message(),
+            "Filter Expression can only contain non-primary key attributes: Primary key attribute: sk");
   Reply c = Query(R"(,"Select":"COUNT")");
   EXPECT_FALSE(c.json.HasMember("Items"));
   EXPECT_EQ(c.json["Count"].GetInt(), 5);
