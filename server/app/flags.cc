@@ -126,7 +126,7 @@ bool TakesValue(std::string_view name) {
 std::string Usage() {
   return R"(Usage: skiff [flags]
 
-A local S3 (and, later, DynamoDB and STS) emulator on one port, backed by one SQLite file.
+A local S3 and DynamoDB emulator on one port, backed by one SQLite file.
 
 Flags (each also from the environment variable in brackets; flags win):
   --host HOST            address to listen on (default 127.0.0.1) [SKIFF_HOST]

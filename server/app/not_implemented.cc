@@ -39,22 +39,6 @@ common::RequestRecord RecordFor(const http::Request& request, std::string servic
 
 }  // namespace
 
-http::StartResult DynamoDbNotImplemented::Start(http::Request& request) {
-  std::string request_id = common::NewUuid();
-  std::string_view target = request.headers.Get("X-Amz-Target");
-  std::string operation(target.substr(target.find('.') + 1));
-  http::Response response;
-  response.status = 501;
-  response.headers.Set("Content-Type", "application/x-amz-json-1.0");
-  response.headers.Set("x-amzn-RequestId", request_id);
-  std::string message = "DynamoDB is not implemented by Skiff yet (" + operation + ")";
-  response.body = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#NotImplemented\",\"message\":";
-  common::AppendJsonString(response.body, message);
-  response.body += "}";
-  LogWhenDone(response, RecordFor(request, "dynamodb", operation, request_id));
-  return response;
-}
-
 http::StartResult QueryNotImplemented::Start(http::Request& request) {
   std::string request_id = common::NewUuid();
   std::string operation = QueryAction(request.query);

@@ -8,12 +8,6 @@
 
 namespace skiff::app {
 
-// DynamoDB (JSON 1.0): 501 {"__type":"com.amazonaws.dynamodb.v20120810#NotImplemented",...}.
-class DynamoDbNotImplemented : public http::Handler {
- public:
-  http::StartResult Start(http::Request& request) override;
-};
-
 // Query-protocol services (STS, IAM): 501 <ErrorResponse><Error><Code>NotImplemented</Code>...
 class QueryNotImplemented : public http::Handler {
  public:

@@ -9,6 +9,7 @@
 #include "server/app/router.h"
 #include "server/common/credentials.h"
 #include "server/common/request_log.h"
+#include "server/dynamodb/service.h"
 #include "server/http/server.h"
 #include "server/s3/service.h"
 #include "storage/database.h"
@@ -22,8 +23,8 @@ struct Server::Impl {
   common::CredentialStore credentials;
   std::unique_ptr<storage::Database> database;
   std::unique_ptr<s3::Service> s3;
+  std::unique_ptr<dynamodb::Service> dynamodb;
   std::unique_ptr<AdminHandler> admin;
-  DynamoDbNotImplemented dynamodb;
   QueryNotImplemented sts{"sts", "STS", "https://sts.amazonaws.com/doc/2011-06-15/"};
   QueryNotImplemented iam{"iam", "IAM", "https://iam.amazonaws.com/doc/2010-05-08/"};
   std::unique_ptr<Router> router;
@@ -77,16 +78,21 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   deps.credentials = &impl->credentials;
   deps.config = &impl->config;
   impl->s3 = std::make_unique<s3::Service>(deps);
+  dynamodb::ServiceDeps dynamodb_deps;
+  dynamodb_deps.tables = &impl->database->tables();
+  dynamodb_deps.credentials = &impl->credentials;
+  dynamodb_deps.config = &impl->config;
+  impl->dynamodb = std::make_unique<dynamodb::Service>(dynamodb_deps);
   impl->admin = std::make_unique<AdminHandler>(std::move(version),
                                                std::vector<std::pair<std::string, std::string>>{
                                                    {"s3", "available"},
-                                                   {"dynamodb", "unavailable"},
+                                                   {"dynamodb", "available"},
                                                    {"sts", "unavailable"},
                                                });
   Router::Targets targets;
   targets.admin = impl->admin.get();
   targets.s3 = impl->s3.get();
-  targets.dynamodb = &impl->dynamodb;
+  targets.dynamodb = impl->dynamodb.get();
   targets.sts = &impl->sts;
   targets.iam = &impl->iam;
   impl->router = std::make_unique<Router>(targets);
