@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "server/app/flags.h"
 #include "server/app/server.h"
+#include "server/common/config_flags.h"
 #include "server/common/request_log.h"
 
 #ifndef SKIFF_VERSION
@@ -15,9 +15,9 @@
 #endif
 
 int main(int argc, char** argv) {
-  using skiff::app::FlagsResult;
+  using skiff::common::FlagsResult;
   std::vector<std::string> args(argv + 1, argv + argc);
-  FlagsResult flags = skiff::app::ParseFlags(args, [](const char* name) {
+  FlagsResult flags = skiff::common::ParseFlags(args, [](const char* name) {
     const char* value = std::getenv(name);
     return value ? std::optional<std::string>(value) : std::nullopt;
   });
@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
       std::cerr << "skiff: " << flags.error << "\n";
       return 2;
     case FlagsResult::Action::kHelp:
-      std::cout << skiff::app::Usage();
+      std::cout << skiff::common::Usage();
       return 0;
     case FlagsResult::Action::kVersion:
       std::cout << "Skiff " << SKIFF_VERSION << "\n";

@@ -8,12 +8,12 @@
 
 #include "server/common/config.h"
 
-namespace skiff::app {
+namespace skiff::common {
 
 struct FlagsResult {
   enum class Action { kRun, kHelp, kVersion, kError };
   Action action = Action::kRun;
-  common::Config config;
+  Config config;
   std::string error;  // for kError: what was wrong, for stderr
 };
 
@@ -24,4 +24,4 @@ FlagsResult ParseFlags(const std::vector<std::string>& args,
 // The --help text.
 std::string Usage();
 
-}  // namespace skiff::app
+}  // namespace skiff::common

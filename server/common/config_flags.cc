@@ -1,11 +1,11 @@
-#include "server/app/flags.h"
+#include "server/common/config_flags.h"
 
 #include <charconv>
 #include <string_view>
 
 #include "server/common/request_log.h"
 
-namespace skiff::app {
+namespace skiff::common {
 namespace {
 
 std::optional<int> ParseInt(std::string_view text, int min, int max) {
@@ -48,7 +48,7 @@ std::string Invalid(std::string_view source, std::string_view value, std::string
 
 // Applies one setting (from a flag or an environment variable); returns an error or "".
 // `name` is the flag name without dashes; `source` names it in messages.
-std::string Apply(common::Config& config, std::string_view name, std::string_view value,
+std::string Apply(Config& config, std::string_view name, std::string_view value,
                   std::string_view source) {
   if (name == "host") {
     if (value.empty()) return Invalid(source, value, "a host name or address");
@@ -70,14 +70,14 @@ std::string Apply(common::Config& config, std::string_view name, std::string_vie
   } else if (name == "credentials-spec") {
     config.credentials_spec = std::string(value);
   } else if (name == "log-level") {
-    common::LogLevel level;
-    if (!common::ParseLogLevel(value, &level)) {
+    LogLevel level;
+    if (!ParseLogLevel(value, &level)) {
       return Invalid(source, value, "debug, info, warn or error");
     }
     config.log_level = std::string(value);
   } else if (name == "log-format") {
-    common::LogFormat format;
-    if (!common::ParseLogFormat(value, &format)) return Invalid(source, value, "text or json");
+    LogFormat format;
+    if (!ParseLogFormat(value, &format)) return Invalid(source, value, "text or json");
     config.log_format = std::string(value);
   } else if (name == "threads") {
     auto threads = ParseInt(value, 0, 1024);
@@ -206,4 +206,4 @@ FlagsResult ParseFlags(const std::vector<std::string>& args,
   return result;
 }
 
-}  // namespace skiff::app
+}  // namespace skiff::common
