@@ -301,9 +301,11 @@ JsonValue DescribeTableJson(JsonOut& out, const storage::TableRecord& table,
   if (m.billing_mode_set) {
     JsonValue b(kObjectType);
     out.Add(b, "BillingMode", out.Str(m.billing_mode));
-    out.Add(b, m.billing_mode == "PAY_PER_REQUEST" ? "LastUpdateToPayPerRequestDateTime"
-                                                   : "LastUpdateToProvisionedDateTime",
-            EpochSeconds(m.billing_mode_updated_ms));
+    // The summary has one timestamp, the last switch to (or from) on-demand; a table created
+    // PROVISIONED has none.
+    if (m.billing_mode_updated_ms != 0) {
+      out.Add(b, "LastUpdateToPayPerRequestDateTime", EpochSeconds(m.billing_mode_updated_ms));
+    }
     out.Add(v, "BillingModeSummary", std::move(b));
   }
   if (!m.lsis.empty()) {

@@ -53,7 +53,7 @@ struct TableModel {
   KeySchemaDef key;
   std::string billing_mode = "PROVISIONED";
   bool billing_mode_set = false;  // BillingModeSummary is described only once a mode was chosen
-  int64_t billing_mode_updated_ms = 0;
+  int64_t billing_mode_updated_ms = 0;  // last change to/from PAY_PER_REQUEST (0 = never)
   Throughput throughput;
   std::vector<SecondaryIndex> gsis;
   std::vector<SecondaryIndex> lsis;

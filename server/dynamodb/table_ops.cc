@@ -240,7 +240,7 @@ std::string CreateTable(RequestContext& ctx) {
   TableModel m;
   m.billing_mode = billing.value_or("PROVISIONED");
   m.billing_mode_set = billing.has_value();
-  m.billing_mode_updated_ms = ctx.now_ms;
+  m.billing_mode_updated_ms = m.billing_mode == "PAY_PER_REQUEST" ? ctx.now_ms : 0;
   if (m.billing_mode == "PAY_PER_REQUEST") {
     if (throughput) {
       FailValidation(std::string(kInvalid) +

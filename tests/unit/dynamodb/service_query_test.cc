@@ -189,3 +189,51 @@ TEST_F(ServiceQuery, ScanAllPagesAndSegments) {
 
 }  // namespace
 }  // namespace skiff::dynamodb::testing
+
+namespace skiff::dynamodb::testing {
+namespace {
+
+// Index rows follow every kind of write: put, update, delete, batch and transaction.
+TEST_F(ServiceQuery, IndexFollowsWrites) {
+  auto odd = [&] {
+    Reply r = h_.Call("Query", R"({"TableName":"events","IndexName":"by-kind","Select":"COUNT",)"
+                               R"("KeyConditionExpression":"kind = :k","ExpressionAttributeValues":{":k":{"S":"odd"}}})");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json["Count"].GetInt();
+  };
+  EXPECT_EQ(odd(), 2);
+  ASSERT_EQ(h_.Call("UpdateItem", R"({"TableName":"events","Key":{"pk":{"S":"a"},"sk":{"N":"2"}},)"
+                                  R"("UpdateExpression":"SET kind = :k","ExpressionAttributeValues":{":k":{"S":"odd"}}})")
+                .status,
+            200);
+  EXPECT_EQ(odd(), 3);
+  ASSERT_EQ(h_.Call("UpdateItem", R"({"TableName":"events","Key":{"pk":{"S":"a"},"sk":{"N":"2"}},)"
+                                  R"("UpdateExpression":"REMOVE kind"})")
+                .status,
+            200);
+  EXPECT_EQ(odd(), 2);
+  ASSERT_EQ(h_.Call("DeleteItem", R"({"TableName":"events","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}})").status, 200);
+  EXPECT_EQ(odd(), 1);
+  ASSERT_EQ(h_.Call("BatchWriteItem", R"({"RequestItems":{"events":[{"PutRequest":{"Item":)"
+                                      R"({"pk":{"S":"z"},"sk":{"N":"0"},"kind":{"S":"odd"}}}}]}})")
+                .status,
+            200);
+  EXPECT_EQ(odd(), 2);
+  ASSERT_EQ(h_.Call("TransactWriteItems", R"({"TransactItems":[{"Delete":{"TableName":"events",)"
+                                          R"("Key":{"pk":{"S":"z"},"sk":{"N":"0"}}}}]})")
+                .status,
+            200);
+  EXPECT_EQ(odd(), 1);
+  Reply wrong = h_.Call("PutItem", R"({"TableName":"events","Item":{"pk":{"S":"a"},"sk":{"N":"7"},"kind":{"N":"1"}}})");
+  EXPECT_EQ(wrong.Message(),
+            "One or more parameter values were invalid: Type mismatch for Index Key kind Expected: "
+            "S Actual: N IndexName: by-kind");
+  Reply wrong_update = h_.Call("UpdateItem", R"({"TableName":"events","Key":{"pk":{"S":"a"},"sk":{"N":"2"}},)"
+                                             R"("UpdateExpression":"SET kind = :k","ExpressionAttributeValues":{":k":{"N":"1"}}})");
+  EXPECT_EQ(wrong_update.Message(), wrong.Message());
+  Reply d = h_.Call("DescribeTable", R"({"TableName":"events"})");
+  EXPECT_EQ(d.json["Table"]["GlobalSecondaryIndexes"][0]["ItemCount"].GetInt(), 3);  // -5, 10, 100
+}
+
+}  // namespace
+}  // namespace skiff::dynamodb::testing

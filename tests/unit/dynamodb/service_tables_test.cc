@@ -243,6 +243,9 @@ TEST(ServiceTables, UpdateTableBillingThroughputStream) {
   ASSERT_EQ(to_prov.status, 200) << to_prov.body;
   const auto& td = to_prov.json["TableDescription"];
   EXPECT_EQ(Str(td["BillingModeSummary"]["BillingMode"]), "PROVISIONED");
+  // The one timestamp the summary has is the last switch to or from on-demand.
+  EXPECT_TRUE(td["BillingModeSummary"].HasMember("LastUpdateToPayPerRequestDateTime"));
+  EXPECT_EQ(td["BillingModeSummary"].MemberCount(), 2u);
   EXPECT_EQ(td["ProvisionedThroughput"]["ReadCapacityUnits"].GetInt(), 3);
   EXPECT_TRUE(td["ProvisionedThroughput"].HasMember("LastIncreaseDateTime"));
   Reply same = h.Call("UpdateTable",
