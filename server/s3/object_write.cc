@@ -374,6 +374,11 @@ http::StartResult PutObject(const Ctx& ctx) {
       if (!item.empty()) o.expected_trailers.push_back(Lower(item));
     }
   } else {
+    if (c.request.chunked) {
+      // S3 takes HTTP-chunked bodies only when they carry aws-chunked framing.
+      return ErrorResponse(
+          c, ErrorReply(S3Error::kNotImplemented).Field("Header", "Transfer-Encoding"));
+    }
     if (!c.request.content_length) {
       return ErrorResponse(c, ErrorReply(S3Error::kMissingContentLength));
     }

@@ -48,6 +48,7 @@ struct Options {
   bool tamper = false;
   std::string host = "localhost:4566";
   std::string service = "s3";
+  bool http_chunked = false;  // Transfer-Encoding: chunked, no Content-Length
 };
 
 class S3ServiceTest : public ::testing::Test {
@@ -79,7 +80,9 @@ class S3ServiceTest : public ::testing::Test {
     req.query = q == std::string::npos ? "" : target.substr(q + 1);
     req.received_at = std::chrono::system_clock::now();
     req.headers.Add("Host", o.host);
-    if (method == "PUT" || method == "POST" || !body.empty()) {
+    if (o.http_chunked) {
+      req.chunked = true;
+    } else if (method == "PUT" || method == "POST" || !body.empty()) {
       req.content_length = body.size();
       req.headers.Add("Content-Length", std::to_string(body.size()));
     }
@@ -475,6 +478,16 @@ TEST_F(S3ServiceTest, PutValidationStoresNothing) {
   EXPECT_EQ(r.status, 404);
   EXPECT_TRUE(r.Has("<Code>NoSuchKey</Code>"));
   EXPECT_EQ(Send("GET", "/bkt-b2/c").body, "one");
+}
+
+TEST_F(S3ServiceTest, PlainHttpChunkedPutIsNotImplemented) {
+  ASSERT_EQ(Send("PUT", "/bkt-te").status, 200);
+  Options o;
+  o.http_chunked = true;
+  Reply r = Send("PUT", "/bkt-te/k", "data", o);
+  EXPECT_EQ(r.status, 501);
+  EXPECT_TRUE(r.Has("<Header>Transfer-Encoding</Header>")) << r.body;
+  EXPECT_EQ(Send("GET", "/bkt-te/k").status, 404);
 }
 
 TEST_F(S3ServiceTest, UnsignedTrailerChunkedUpload) {
