@@ -47,7 +47,19 @@ void PrepareHeader(bhttp::response<Body>& msg, const Response& response, unsigne
                    bool keep_alive) {
   msg.version(version);
   msg.result(static_cast<unsigned>(response.status));
-  for (const auto& f : response.headers.fields()) msg.insert(f.name, f.value);
+  for (const auto& f : response.headers.fields()) {
+    // A CR or LF in a field (say, echoed user metadata) would let the value forge headers or a
+    // second response; they go out as spaces instead.
+    if (f.value.find_first_of("\r\n") == std::string::npos) {
+      msg.insert(f.name, f.value);
+    } else {
+      std::string value = f.value;
+      for (char& c : value) {
+        if (c == '\r' || c == '\n') c = ' ';
+      }
+      msg.insert(f.name, value);
+    }
+  }
   if (!response.headers.Has("Server")) msg.set(bhttp::field::server, "Skiff");
   if (!response.headers.Has("Date")) msg.set(bhttp::field::date, CurrentHttpDate());
   msg.keep_alive(keep_alive);

@@ -86,6 +86,9 @@ class TestHandler : public Handler {
     } else if (request.path == "/slow") {
       std::this_thread::sleep_for(std::chrono::milliseconds(300));
       r.body = "slow done";
+    } else if (request.path == "/inject") {
+      r.headers.Set("x-amz-meta-a", "one\r\nSet-Cookie: evil");
+      r.body = "ok";
     } else if (request.path == "/custom-server") {
       r.headers.Set("Server", "AmazonS3");
       r.body = "x";
@@ -173,6 +176,17 @@ TEST_F(ServerTest, ServiceHeadersWin) {
   auto r = c.ReadResponse();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->Get("server"), "AmazonS3");
+}
+
+TEST_F(ServerTest, HeaderValuesCannotSplitTheResponse) {
+  Start();
+  RawClient c(port());
+  c.Send("GET /inject HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto r = c.ReadResponse();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->Get("x-amz-meta-a"), "one  Set-Cookie: evil");
+  EXPECT_FALSE(r->Has("set-cookie"));
+  EXPECT_EQ(r->body, "ok");
 }
 
 TEST_F(ServerTest, KeepAliveServesSequentialRequests) {
