@@ -32,7 +32,11 @@ std::string Reply::Message() const {
   return "";
 }
 
-Harness::Harness() : service_(ServiceDeps{&store_, &credentials_, nullptr}) {}
+Harness::Harness()
+    : service_(std::make_unique<Service>(ServiceDeps{&store_, &credentials_, nullptr})) {}
+
+Harness::Harness(storage::TableStore* tables)
+    : service_(std::make_unique<Service>(ServiceDeps{tables, &credentials_, nullptr})) {}
 
 http::Request Harness::BuildRequest(std::string_view target, std::string_view body,
                                     const SignOptions& o) {
@@ -69,7 +73,7 @@ http::Request Harness::BuildRequest(std::string_view target, std::string_view bo
 }
 
 Reply Harness::Send(http::Request& request, std::string_view body) {
-  http::StartResult start = service_.Start(request);
+  http::StartResult start = service_->Start(request);
   http::Response response;
   if (auto* immediate = std::get_if<http::Response>(&start)) {
     response = std::move(*immediate);

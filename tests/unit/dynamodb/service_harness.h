@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "server/common/credentials.h"
@@ -36,6 +37,8 @@ struct SignOptions {
 class Harness {
  public:
   Harness();
+  // Against another TableStore (the SQLite one); store() then must not be used.
+  explicit Harness(storage::TableStore* tables);
   // POST / with X-Amz-Target DynamoDB_20120810.<op> and `body`.
   Reply Call(std::string_view op, std::string_view body, const SignOptions& options = {});
   // Raw: target header value as given (may be empty = absent).
@@ -53,7 +56,7 @@ class Harness {
  private:
   FakeTableStore store_;
   common::CredentialStore credentials_;
-  Service service_;
+  std::unique_ptr<Service> service_;
 };
 
 }  // namespace skiff::dynamodb::testing
