@@ -207,7 +207,11 @@ net::awaitable<bool> Session::Serve(Parser& parser) {
           drained += data.size();
           return drained <= options_.max_drain_bytes;
         });
-        if (body == BodyResult::kBroken || body == BodyResult::kMalformed) co_return false;
+        if (body == BodyResult::kBroken || body == BodyResult::kMalformed) {
+          Complete(response, false);  // its answer never went out
+          if (body == BodyResult::kMalformed) co_await WriteBare(400);
+          co_return false;
+        }
         keep_alive = body == BodyResult::kComplete;
       }
     }

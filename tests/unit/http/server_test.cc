@@ -385,6 +385,16 @@ TEST_F(ServerTest, MalformedChunkGets400) {
   EXPECT_TRUE(c.ClosedByPeer());
 }
 
+TEST_F(ServerTest, MalformedChunkWhileDrainingGets400) {
+  Start();
+  RawClient c(port());
+  c.Send("PUT /reject HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n");
+  auto r = c.ReadResponse();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_TRUE(c.ClosedByPeer());
+}
+
 TEST_F(ServerTest, IdleConnectionTimesOut) {
   ServerOptions options;
   options.idle_timeout = std::chrono::seconds(1);
