@@ -53,6 +53,8 @@ LoadedTable LoadTable(RequestContext& ctx, std::string_view not_found_message);
 // Loads a named table (name already validated).
 LoadedTable LoadTableNamed(RequestContext& ctx, const std::string& name,
                            std::string_view not_found_message);
+// How long CREATING/UPDATING/DELETING last (0 = tables change state at once).
+int64_t TableTransitionMs(const RequestContext& ctx);
 // Storage failure -> thrown ApiError.
 void CheckStorage(const storage::Status& status);
 // {"<member>": TableDescription} with current item counts; `status` overrides TableStatus.

@@ -165,7 +165,28 @@ std::vector<IndexStats> CountIndexes(RequestContext& ctx, const LoadedTable& t) 
   return out;
 }
 
+// A transitional status (CREATING, UPDATING, DELETING) ends at status_until_ms; readers settle
+// it lazily: the table becomes ACTIVE, or disappears when it was DELETING.
+void SettleStatus(RequestContext& ctx, storage::TableRecord& record, const std::string& name,
+                  std::string_view not_found_message) {
+  if (record.status_until_ms == 0 || ctx.now_ms < record.status_until_ms) return;
+  if (record.status == "DELETING") {
+    CheckStorage(ctx.store().DeleteTable(record.table_id));
+    Fail(DdbError::kResourceNotFoundException,
+         not_found_message.empty() ? "Requested resource not found: Table: " + name + " not found"
+                                   : std::string(not_found_message));
+  }
+  record.status = "ACTIVE";
+  record.status_until_ms = 0;
+  CheckStorage(ctx.store().UpdateTable(record));
+}
+
 }  // namespace
+
+int64_t TableTransitionMs(const RequestContext& ctx) {
+  (void)ctx;  // --table-transition-ms is not wired into common::Config yet: tables settle at once
+  return 0;
+}
 
 void CheckStorage(const storage::Status& status) {
   if (!status.ok()) Fail(FromStorage(status));
@@ -186,6 +207,7 @@ LoadedTable LoadTableNamed(RequestContext& ctx, const std::string& name,
   }
   LoadedTable t;
   t.record = std::move(got.value());
+  SettleStatus(ctx, t.record, name, not_found_message);
   t.model = DecodeModel(t.record.document);
   return t;
 }
@@ -297,11 +319,11 @@ std::string CreateTable(RequestContext& ctx) {
   m.deletion_protection = protect.value_or(false);
 
   record.document = EncodeModel(m);
-  // Tables become ACTIVE at once; a configured transition would set CREATING and
-  // status_until_ms, and readers would settle it (see storage::TableRecord).
-  record.status = "ACTIVE";
+  // With a transition time the table is CREATING until status_until_ms (see SettleStatus).
+  const int64_t transition_ms = TableTransitionMs(ctx);
+  record.status = transition_ms > 0 ? "CREATING" : "ACTIVE";
   record.created_ms = ctx.now_ms;
-  record.status_until_ms = 0;
+  record.status_until_ms = transition_ms > 0 ? ctx.now_ms + transition_ms : 0;
   ctx.record.resource = *name;
   storage::Status st = ctx.store().CreateTable(&record);
   if (st.code() == storage::Code::kConflict) {

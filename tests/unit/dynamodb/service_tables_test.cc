@@ -2,6 +2,7 @@
 // operations, through the Service.
 #include <gtest/gtest.h>
 
+#include "server/common/clock.h"
 #include "service_harness.h"
 
 namespace skiff::dynamodb::testing {
@@ -372,6 +373,36 @@ TEST(ServiceTables, GsiAddedLaterIsBackfilled) {
                      R"({"TableName":"items","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"by-g"}}]})");
   ASSERT_EQ(del.status, 200) << del.body;
   EXPECT_FALSE(del.json["TableDescription"].HasMember("GlobalSecondaryIndexes"));
+}
+
+}  // namespace
+}  // namespace skiff::dynamodb::testing
+
+namespace skiff::dynamodb::testing {
+namespace {
+
+// Transitional statuses end at status_until_ms; DescribeTable and every other reader settle them.
+TEST(ServiceTableStatus, TransitionsSettleWhenDue) {
+  Harness h;
+  ASSERT_EQ(h.CreateLockTable().status, 200);
+  auto record = h.store().GetTable("000000000000", "us-east-1", "locks");
+  ASSERT_TRUE(record.ok());
+  storage::TableRecord r = record.value();
+  r.status = "CREATING";
+  r.status_until_ms = common::NowMillis() + 3600 * 1000;
+  ASSERT_TRUE(h.store().UpdateTable(r).ok());
+  EXPECT_EQ(Str(h.Call("DescribeTable", R"({"TableName":"locks"})").json["Table"]["TableStatus"]),
+            "CREATING");
+  r.status_until_ms = 1;
+  ASSERT_TRUE(h.store().UpdateTable(r).ok());
+  EXPECT_EQ(Str(h.Call("DescribeTable", R"({"TableName":"locks"})").json["Table"]["TableStatus"]),
+            "ACTIVE");
+  EXPECT_EQ(h.store().GetTable("000000000000", "us-east-1", "locks").value().status_until_ms, 0);
+  r.status = "DELETING";
+  ASSERT_TRUE(h.store().UpdateTable(r).ok());
+  EXPECT_EQ(h.Call("DescribeTable", R"({"TableName":"locks"})").ErrorCode(),
+            "ResourceNotFoundException");
+  EXPECT_FALSE(h.store().GetTable("000000000000", "us-east-1", "locks").ok());
 }
 
 }  // namespace
