@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -116,6 +117,10 @@ struct UpdateExpression {
 struct Projection {
   std::vector<Path> paths;
 };
+
+// Top-level attributes a resolved condition reads, e.g. for Query's "Filter Expression can
+// only contain non-primary key attributes: Primary key attribute: sk".
+std::set<std::string> ReferencedAttributes(const Condition& c);
 
 // DynamoDB's rendering of a path in messages: [a, b, [2], c].
 std::string PathToMessage(const Path& path);

@@ -45,6 +45,18 @@ TEST(ResolveTest, SubstitutesNamesAndValuesAndRecordsUsage) {
   EXPECT_TRUE(CheckAllUsed(p, usage).ok());
 }
 
+TEST(ResolveTest, ReferencedAttributes) {
+  NameMap names{{"#k", "key"}};
+  ValueMap values{{":v", S("a")}};
+  Usage usage;
+  Result<Condition> r = CompileCondition(
+      "#k.b = :v AND (size(l[0]) > :v OR NOT contains(s, :v)) AND x BETWEEN y AND z AND w IN (:v, u)",
+      ExpressionKind::kFilter, {&names, &values}, usage);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(ReferencedAttributes(*r),
+            (std::set<std::string>{"key", "l", "s", "u", "w", "x", "y", "z"}));
+}
+
 TEST(ResolveTest, UnusedValuesListAllKeys) {
   ValueMap values{{":a", S("a")}, {":b", S("a")}, {":c", S("a")}};
   Usage usage;
