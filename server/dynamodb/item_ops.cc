@@ -94,9 +94,8 @@ void RunWrite(RequestContext& ctx, const LoadedTable& t, const storage::ItemKey&
 std::string PutItem(RequestContext& ctx) {
   const JsonValue& in = ctx.input;
   const JsonValue& item_json = RequiredObject(in, "Item", "item");
-  RefuseLegacy(in, {"Expected", "ConditionalOperator"});
   Item item = ReadItem(item_json);
-  ExpressionContext ec(in);
+  ExpressionContext ec(in, {"Expected"});
   auto condition = OptCondition(in, "ConditionExpression", expr::ExpressionKind::kCondition, ec);
   ec.Finish(condition.has_value());
   std::string rv = ReadReturnValues(in, {"NONE", "ALL_OLD"});
@@ -165,9 +164,8 @@ std::string GetItem(RequestContext& ctx) {
 std::string DeleteItem(RequestContext& ctx) {
   const JsonValue& in = ctx.input;
   const JsonValue& key_json = RequiredObject(in, "Key", "key");
-  RefuseLegacy(in, {"Expected", "ConditionalOperator"});
   Item key_item = ReadItem(key_json);
-  ExpressionContext ec(in);
+  ExpressionContext ec(in, {"Expected"});
   auto condition = OptCondition(in, "ConditionExpression", expr::ExpressionKind::kCondition, ec);
   ec.Finish(condition.has_value());
   std::string rv = ReadReturnValues(in, {"NONE", "ALL_OLD"});
@@ -193,11 +191,10 @@ std::string DeleteItem(RequestContext& ctx) {
 std::string UpdateItem(RequestContext& ctx) {
   const JsonValue& in = ctx.input;
   const JsonValue& key_json = RequiredObject(in, "Key", "key");
-  RefuseLegacy(in, {"Expected", "ConditionalOperator", "AttributeUpdates"});
   Item key_item = ReadItem(key_json);
-  ExpressionContext ec(in);
+  ExpressionContext ec(in, {"Expected", "AttributeUpdates"});
   std::optional<expr::UpdateExpression> update;
-  if (auto text = OptString(in, "UpdateExpression")) {
+  if (auto text = ec.Text(in, "UpdateExpression")) {
     update = Take(expr::CompileUpdate(*text, ec.placeholders(), ec.usage()));
   }
   auto condition = OptCondition(in, "ConditionExpression", expr::ExpressionKind::kCondition, ec);

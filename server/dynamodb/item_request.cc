@@ -3,16 +3,32 @@
 #include <cmath>
 
 #include "server/dynamodb/expression_params.h"
+#include "server/dynamodb/legacy_params.h"
 
 namespace skiff::dynamodb {
 
-ExpressionContext::ExpressionContext(const JsonValue& input) {
+ExpressionContext::ExpressionContext(const JsonValue& input,
+                                     std::initializer_list<std::string_view> legacy) {
+  LegacyTranslation translated = TranslateLegacy(input, legacy);
+  if (translated.any()) {
+    legacy_texts_ = std::move(translated.texts);
+    if (!translated.names.empty()) names_ = std::move(translated.names);
+    if (!translated.values.empty()) values_ = std::move(translated.values);
+    return;
+  }
   if (const JsonValue* names = Member(input, "ExpressionAttributeNames")) {
     names_ = Take(ExpressionAttributeNamesFromJson(*names));
   }
   if (const JsonValue* values = Member(input, "ExpressionAttributeValues")) {
     values_ = Take(ExpressionAttributeValuesFromJson(*values));
   }
+}
+
+std::optional<std::string> ExpressionContext::Text(const JsonValue& input,
+                                                   std::string_view member) const {
+  auto it = legacy_texts_.find(member);
+  if (it != legacy_texts_.end()) return it->second;
+  return OptString(input, member);
 }
 
 expr::Placeholders ExpressionContext::placeholders() const {
@@ -33,7 +49,7 @@ void ExpressionContext::Finish(bool any_expression) {
 
 std::optional<expr::Condition> OptCondition(const JsonValue& input, std::string_view member,
                                             expr::ExpressionKind kind, ExpressionContext& ec) {
-  auto text = OptString(input, member);
+  auto text = ec.Text(input, member);
   if (!text) return std::nullopt;
   return Take(expr::CompileCondition(*text, kind, ec.placeholders(), ec.usage()));
 }
@@ -97,17 +113,6 @@ void CheckNotBoth(const JsonValue& input, std::string_view legacy, std::string_v
     FailValidation("Can not use both expression and non-expression parameters in the same "
                    "request: Non-expression parameters: {" + std::string(legacy) +
                    "} Expression parameters: {" + std::string(expression) + "}");
-  }
-}
-
-void RefuseLegacy(const JsonValue& input, std::initializer_list<std::string_view> members) {
-  for (auto m : members) {
-    if (Member(input, m)) {
-      // Not DynamoDB's answer (DynamoDB accepts these): Skiff has not implemented the legacy
-      // conditional parameters, and says so instead of ignoring them.
-      FailValidation("Skiff does not implement the legacy parameter " + std::string(m) +
-                     "; use the expression parameters instead");
-    }
   }
 }
 

@@ -2,6 +2,8 @@
 // consumed-capacity reporting.
 #pragma once
 
+#include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -14,8 +16,13 @@ namespace skiff::dynamodb {
 class ExpressionContext {
  public:
   // Reads and checks both maps ("ExpressionAttributeValues must not be empty", "...contains
-  // invalid value: <why> for key :v").
-  explicit ExpressionContext(const JsonValue& input);
+  // invalid value: <why> for key :v"). `legacy`: the legacy parameters the operation accepts;
+  // when present they are translated (legacy_params.h) and supply the texts and placeholders.
+  explicit ExpressionContext(const JsonValue& input,
+                             std::initializer_list<std::string_view> legacy = {});
+  // The expression text of `member` ("ConditionExpression"...): the request's, or the one
+  // translated from its legacy counterpart.
+  std::optional<std::string> Text(const JsonValue& input, std::string_view member) const;
   expr::Placeholders placeholders() const;
   expr::Usage& usage() { return usage_; }
   // DynamoDB refuses the maps when no expression uses placeholders, and unused entries.
@@ -24,6 +31,7 @@ class ExpressionContext {
  private:
   std::optional<expr::NameMap> names_;
   std::optional<expr::ValueMap> values_;
+  std::map<std::string, std::string, std::less<>> legacy_texts_;
   expr::Usage usage_;
 };
 
@@ -47,7 +55,5 @@ double ReadUnits(uint64_t bytes, bool consistent);
 
 // "Can not use both expression and non-expression parameters in the same request: ..."
 void CheckNotBoth(const JsonValue& input, std::string_view legacy, std::string_view expression);
-// Legacy (pre-expression) parameters Skiff does not implement: a ValidationException naming them.
-void RefuseLegacy(const JsonValue& input, std::initializer_list<std::string_view> members);
 
 }  // namespace skiff::dynamodb

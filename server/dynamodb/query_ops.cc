@@ -276,10 +276,9 @@ void ApplyRange(const expr::RangeKeyCondition& c, storage::RangeQuery& q) {
 
 std::string Query(RequestContext& ctx) {
   const JsonValue& in = ctx.input;
-  RefuseLegacy(in, {"KeyConditions", "QueryFilter", "ConditionalOperator"});
   ReadSpec s;
-  ExpressionContext ec(in);
-  auto key_text = OptString(in, "KeyConditionExpression");
+  ExpressionContext ec(in, {"KeyConditions", "QueryFilter"});
+  auto key_text = ec.Text(in, "KeyConditionExpression");
   std::optional<expr::Condition> key_condition;
   if (key_text) {
     key_condition = Take(expr::CompileCondition(*key_text, expr::ExpressionKind::kKeyCondition,
@@ -329,9 +328,8 @@ std::string Query(RequestContext& ctx) {
 
 std::string Scan(RequestContext& ctx) {
   const JsonValue& in = ctx.input;
-  RefuseLegacy(in, {"ScanFilter", "ConditionalOperator"});
   ReadSpec s;
-  ExpressionContext ec(in);
+  ExpressionContext ec(in, {"ScanFilter"});
   s.filter = OptCondition(in, "FilterExpression", expr::ExpressionKind::kFilter, ec);
   ReadSelectAndProjection(in, s, ec);
   ec.Finish(s.filter || s.projection);
