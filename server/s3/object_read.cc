@@ -93,6 +93,11 @@ bool IsArchived(std::string_view storage_class) {
 http::StartResult GetObject(const Ctx& ctx) {
   RequestContext& c = *ctx;
   const bool head = c.head();
+  if (c.query.Has("partNumber") && c.request.headers.Has("Range")) {
+    return ErrorResponse(c, ErrorReply(S3Error::kInvalidRequest,
+                                       "Cannot specify both Range header and partNumber query "
+                                       "parameter"));
+  }
   storage::Bucket bucket;
   if (auto err = ResolveBucket(c, &bucket)) return ErrorResponse(c, *err);
 
