@@ -63,7 +63,8 @@ std::string ReadReturnValues(const JsonValue& input, std::initializer_list<std::
   for (auto a : allowed) {
     if (a == *rv) return *rv;
   }
-  FailValidation("Return values set to invalid value");
+  // PutItem and DeleteItem (the only operations restricting the set) answer with this wording.
+  FailValidation("ReturnValues can only be ALL_OLD or NONE");
 }
 
 bool ReturnOldOnConditionFailure(const JsonValue& input) {

@@ -131,7 +131,7 @@ TEST_F(ServiceItems, ReturnValuesAndConditionFailureItem) {
   Reply old = Put(R"({"TableName":"locks","Item":{"LockID":{"S":"k"},"v":{"N":"2"}},"ReturnValues":"ALL_OLD"})");
   EXPECT_EQ(old.body, R"({"Attributes":{"LockID":{"S":"k"},"v":{"N":"1"}}})");
   Reply bad_rv = Put(R"({"TableName":"locks","Item":{"LockID":{"S":"k"}},"ReturnValues":"ALL_NEW"})");
-  EXPECT_EQ(bad_rv.Message(), "Return values set to invalid value");
+  EXPECT_EQ(bad_rv.Message(), "ReturnValues can only be ALL_OLD or NONE");
   Reply failed = Put(R"({"TableName":"locks","Item":{"LockID":{"S":"k"}},)"
                      R"("ConditionExpression":"v = :one","ExpressionAttributeValues":{":one":{"N":"1"}},)"
                      R"("ReturnValuesOnConditionCheckFailure":"ALL_OLD"})");
