@@ -11,6 +11,46 @@ using Type = AttributeValue::Type;
 Error InvalidOperator(std::string_view op) {
   return Error::Validation("Invalid operator used in KeyConditionExpression: " + std::string(op));
 }
+Error InvalidCondition(std::string_view what) {
+  return Error::Validation("Invalid condition in KeyConditionExpression: " + std::string(what));
+}
+
+// First operator a key condition cannot use, in tree order.
+std::optional<Error> FindInvalidOperator(const Condition& c) {
+  if (std::holds_alternative<Or>(c.v)) return InvalidOperator("OR");
+  if (std::holds_alternative<Not>(c.v)) return InvalidOperator("NOT");
+  if (std::holds_alternative<In>(c.v)) return InvalidOperator("IN");
+  if (const auto* cmp = std::get_if<Comparison>(&c.v); cmp && cmp->op == CompareOp::kNe) {
+    return InvalidOperator("<>");
+  }
+  if (const auto* call = std::get_if<FunctionCall>(&c.v); call && call->name != "begins_with") {
+    return InvalidOperator(call->name);
+  }
+  if (const auto* a = std::get_if<And>(&c.v)) {
+    if (auto e = FindInvalidOperator(*a->left)) return e;
+    return FindInvalidOperator(*a->right);
+  }
+  return std::nullopt;
+}
+
+bool IsCall(const Operand& op) { return std::holds_alternative<FunctionCall>(op.v); }
+
+// size() anywhere: key conditions compare key attributes themselves.
+bool HasNestedOperation(const Condition& c) {
+  if (const auto* a = std::get_if<And>(&c.v)) {
+    return HasNestedOperation(*a->left) || HasNestedOperation(*a->right);
+  }
+  if (const auto* cmp = std::get_if<Comparison>(&c.v)) return IsCall(cmp->left) || IsCall(cmp->right);
+  if (const auto* b = std::get_if<Between>(&c.v)) {
+    return IsCall(b->value) || IsCall(b->low) || IsCall(b->high);
+  }
+  if (const auto* call = std::get_if<FunctionCall>(&c.v)) {
+    for (const Operand& arg : call->args) {
+      if (IsCall(arg)) return true;
+    }
+  }
+  return false;
+}
 
 // One "key op value" term, normalized so the key is on the left.
 struct Term {
@@ -18,89 +58,64 @@ struct Term {
   RangeKeyCondition cond;
 };
 
+// `key` is the operand that must be the key attribute; `others` must all be values.
+std::optional<Error> CheckOperands(const Path& key, std::initializer_list<const Operand*> others) {
+  if (key.elements.size() > 1) {
+    return Error::Validation("KeyConditionExpressions cannot have conditions on nested attributes");
+  }
+  for (const Operand* o : others) {
+    if (std::holds_alternative<Path>(o->v)) {
+      return InvalidCondition("Multiple attribute names used in one condition");
+    }
+  }
+  return std::nullopt;
+}
+
+const AttributeValue& ValueOf(const Operand& op) { return std::get<ValueRef>(op.v).value; }
+
 Result<Term> ToTerm(const Condition& c) {
-  auto key_of = [](const Operand& op) -> const Path* { return std::get_if<Path>(&op.v); };
-  auto value_of = [](const Operand& op) -> const ValueRef* { return std::get_if<ValueRef>(&op.v); };
-  auto check_path = [](const Path& p) -> std::optional<Error> {
-    if (p.elements.size() > 1) {
-      return Error::Validation("KeyConditionExpressions cannot have conditions on nested attributes");
-    }
-    return std::nullopt;
-  };
+  using Op = RangeKeyCondition::Op;
   if (const auto* cmp = std::get_if<Comparison>(&c.v)) {
-    if (cmp->op == CompareOp::kNe) return InvalidOperator("<>");
-    if (std::holds_alternative<FunctionCall>(cmp->left.v) ||
-        std::holds_alternative<FunctionCall>(cmp->right.v)) {
-      return InvalidOperator("size");
-    }
-    const Path* key = key_of(cmp->left);
-    const ValueRef* value = value_of(cmp->right);
+    const Operand* key = &cmp->left;
+    const Operand* other = &cmp->right;
     CompareOp op = cmp->op;
-    if (!key) {  // ":v < key" is "key > :v"
-      key = key_of(cmp->right);
-      value = value_of(cmp->left);
-      op = op == CompareOp::kLt ? CompareOp::kGt
+    if (!std::holds_alternative<Path>(key->v)) {  // ":v < key" is "key > :v"
+      std::swap(key, other);
+      op = op == CompareOp::kLt   ? CompareOp::kGt
            : op == CompareOp::kLe ? CompareOp::kGe
            : op == CompareOp::kGt ? CompareOp::kLt
            : op == CompareOp::kGe ? CompareOp::kLe
                                   : op;
     }
-    if (!key) {
-      return Error::Validation("Invalid condition in KeyConditionExpression: No key attribute specified");
-    }
-    if (!value) {
-      return Error::Validation(
-          "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition");
-    }
-    if (auto e = check_path(*key)) return *e;
-    using Op = RangeKeyCondition::Op;
+    if (!std::holds_alternative<Path>(key->v)) return InvalidCondition("No key attribute specified");
+    const Path& path = std::get<Path>(key->v);
+    if (auto e = CheckOperands(path, {other})) return *e;
     Op r = op == CompareOp::kEq   ? Op::kEq
            : op == CompareOp::kLt ? Op::kLt
            : op == CompareOp::kLe ? Op::kLe
            : op == CompareOp::kGt ? Op::kGt
                                   : Op::kGe;
-    return Term{key->elements[0].name, RangeKeyCondition{r, value->value, std::nullopt}};
+    return Term{path.elements[0].name, RangeKeyCondition{r, ValueOf(*other), std::nullopt}};
   }
   if (const auto* between = std::get_if<Between>(&c.v)) {
-    const Path* key = key_of(between->value);
-    const ValueRef* low = value_of(between->low);
-    const ValueRef* high = value_of(between->high);
-    if (!key) {
-      return Error::Validation("Invalid condition in KeyConditionExpression: No key attribute specified");
-    }
-    if (!low || !high) {
-      return Error::Validation(
-          "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition");
-    }
-    if (auto e = check_path(*key)) return *e;
-    return Term{key->elements[0].name,
-                RangeKeyCondition{RangeKeyCondition::Op::kBetween, low->value, high->value}};
+    const auto* path = std::get_if<Path>(&between->value.v);
+    if (!path) return InvalidCondition("BETWEEN operator must have the key attribute as its first operand");
+    if (auto e = CheckOperands(*path, {&between->low, &between->high})) return *e;
+    return Term{path->elements[0].name,
+                RangeKeyCondition{Op::kBetween, ValueOf(between->low), ValueOf(between->high)}};
   }
-  if (const auto* call = std::get_if<FunctionCall>(&c.v)) {
-    if (call->name != "begins_with") return InvalidOperator(call->name);
-    const Path* key = key_of(call->args[0]);
-    const ValueRef* value = value_of(call->args[1]);
-    if (!key) {
-      return Error::Validation("Invalid condition in KeyConditionExpression: No key attribute specified");
-    }
-    if (!value) {
-      return Error::Validation(
-          "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition");
-    }
-    if (auto e = check_path(*key)) return *e;
-    return Term{key->elements[0].name,
-                RangeKeyCondition{RangeKeyCondition::Op::kBeginsWith, value->value, std::nullopt}};
-  }
-  if (std::holds_alternative<In>(c.v)) return InvalidOperator("IN");
-  if (std::holds_alternative<Not>(c.v)) return InvalidOperator("NOT");
-  return InvalidOperator("OR");
+  const auto& call = std::get<FunctionCall>(c.v);  // begins_with, by FindInvalidOperator
+  const auto* path = std::get_if<Path>(&call.args[0].v);
+  if (!path) return InvalidCondition("begins_with operator must have the key attribute as its first operand");
+  if (auto e = CheckOperands(*path, {&call.args[1]})) return *e;
+  return Term{path->elements[0].name,
+              RangeKeyCondition{Op::kBeginsWith, ValueOf(call.args[1]), std::nullopt}};
 }
 
-// Flattens the AND tree; OR and NOT are refused by ToTerm.
-void Collect(const Condition& c, std::vector<const Condition*>& out) {
+void Flatten(const Condition& c, std::vector<const Condition*>& out) {
   if (const auto* a = std::get_if<And>(&c.v)) {
-    Collect(*a->left, out);
-    Collect(*a->right, out);
+    Flatten(*a->left, out);
+    Flatten(*a->right, out);
   } else {
     out.push_back(&c);
   }
@@ -109,19 +124,28 @@ void Collect(const Condition& c, std::vector<const Condition*>& out) {
 }  // namespace
 
 Result<KeyCondition> ToKeyCondition(const Condition& resolved, const KeySchemaNames& schema) {
+  // DynamoDB's order: forbidden operators, then size(), then each term's shape, then repeated
+  // keys, then the number of terms, and only then the key schema.
+  if (auto e = FindInvalidOperator(resolved)) return *e;
+  if (HasNestedOperation(resolved)) {
+    return Error::Validation("KeyConditionExpressions cannot contain nested operations");
+  }
   std::vector<const Condition*> parts;
-  Collect(resolved, parts);
+  Flatten(resolved, parts);
   std::vector<Term> terms;
   for (const Condition* part : parts) {
-    if (std::holds_alternative<Or>(part->v)) return InvalidOperator("OR");
     Result<Term> t = ToTerm(*part);
     if (!t.ok()) return t.error();
     terms.push_back(std::move(t).value());
   }
-  if (terms.size() > 2) return Error::Validation("Conditions can be of length 1 or 2 only");
-  if (terms.size() == 2 && terms[0].key == terms[1].key) {
-    return Error::Validation("KeyConditionExpressions must only contain one condition per key");
+  for (size_t i = 0; i < terms.size(); ++i) {
+    for (size_t j = i + 1; j < terms.size(); ++j) {
+      if (terms[i].key == terms[j].key) {
+        return Error::Validation("KeyConditionExpressions must only contain one condition per key");
+      }
+    }
   }
+  if (terms.size() > 2) return Error::Validation("Conditions can be of length 1 or 2 only");
   const Term* hash = nullptr;
   const Term* range = nullptr;
   bool non_key = false;

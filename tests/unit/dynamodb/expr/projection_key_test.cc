@@ -85,11 +85,28 @@ TEST(KeyConditionTest, RejectedShapes) {
   EXPECT_EQ(KeyError("pk <> :p"), "Invalid operator used in KeyConditionExpression: <>");
   EXPECT_EQ(KeyError("pk = :p AND attribute_exists(sk)"),
             "Invalid operator used in KeyConditionExpression: attribute_exists");
-  EXPECT_EQ(KeyError("pk = :p AND size(sk) = :a"), "Invalid operator used in KeyConditionExpression: size");
+  EXPECT_EQ(KeyError("pk = :p AND size(sk) = :a"), "KeyConditionExpressions cannot contain nested operations");
+  EXPECT_EQ(KeyError("pk = :p AND contains(sk, :a)"), "Invalid operator used in KeyConditionExpression: contains");
+  EXPECT_EQ(KeyError("pk = :p AND sk > :a OR sk < :b"), "Invalid operator used in KeyConditionExpression: OR");
+  EXPECT_EQ(KeyError("pk IN (:p, size(sk))"), "Invalid operator used in KeyConditionExpression: IN");
+  EXPECT_EQ(KeyError("size(pk) > :a AND sk.x > :b"), "KeyConditionExpressions cannot contain nested operations");
+  EXPECT_EQ(KeyError(":p BETWEEN :a AND :b AND sk > :b"),
+            "Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand");
+  EXPECT_EQ(KeyError("begins_with(:p, sk) AND pk > :b"),
+            "Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its first operand");
+  EXPECT_EQ(KeyError("sk > pk.b"),
+            "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition");
+  EXPECT_EQ(KeyError("sk BETWEEN pk[1] AND :a"),
+            "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition");
+  EXPECT_EQ(KeyError("sk.d > pk AND pk = :p"), "KeyConditionExpressions cannot have conditions on nested attributes");
+  EXPECT_EQ(KeyError("sk[0] > :a"), "KeyConditionExpressions cannot have conditions on nested attributes");
+  EXPECT_EQ(KeyError(":p > sk AND :a < :b"), "Invalid condition in KeyConditionExpression: No key attribute specified");
+  EXPECT_EQ(KeyError("sk > :a AND sk < :b AND pk = :p AND x = :a"),
+            "KeyConditionExpressions must only contain one condition per key");
   EXPECT_EQ(KeyError("sk = :a"), "Query condition missed key schema element: pk");
   EXPECT_EQ(KeyError("pk = :p AND extra = :a"), "Query condition missed key schema element: sk");
   EXPECT_EQ(KeyError("pk < :p"), "Query key condition not supported");
-  EXPECT_EQ(KeyError("pk = :p AND sk = :a AND sk = :b"), "Conditions can be of length 1 or 2 only");
+  EXPECT_EQ(KeyError("pk = :p AND sk = :a AND x = :b"), "Conditions can be of length 1 or 2 only");
   EXPECT_EQ(KeyError("pk = :p AND pk = :p"), "KeyConditionExpressions must only contain one condition per key");
   EXPECT_EQ(KeyError("pk.x = :p"), "KeyConditionExpressions cannot have conditions on nested attributes");
   EXPECT_EQ(KeyError("pk = sk"),
