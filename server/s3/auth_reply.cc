@@ -137,4 +137,25 @@ ErrorReply AuthErrorReply(const RequestContext& ctx) {
   return r;
 }
 
+std::optional<ErrorReply> CheckS3Signing(const RequestContext& ctx) {
+  const sigv4::ParsedAuth& a = ctx.auth.parsed;
+  if (a.scope.service != "s3") {
+    const std::string service = "\"" + a.scope.service + "\"";
+    if (a.kind == sigv4::AuthKind::kPresigned) {
+      return ErrorReply(S3Error::kAuthorizationQueryParametersError,
+                        "Error parsing the X-Amz-Credential parameter; incorrect service " +
+                            service + ". This endpoint belongs to \"s3\".");
+    }
+    return ErrorReply(S3Error::kAuthorizationHeaderMalformed,
+                      "The authorization header is malformed; incorrect service " + service +
+                          ". This endpoint belongs to \"s3\".");
+  }
+  if (a.kind == sigv4::AuthKind::kHeader && !ctx.request.headers.Has("x-amz-content-sha256")) {
+    // S3, unlike the other services, needs the payload hash header on header-signed requests.
+    return ErrorReply(S3Error::kInvalidRequest,
+                      "Missing required header for this request: x-amz-content-sha256");
+  }
+  return std::nullopt;
+}
+
 }  // namespace skiff::s3

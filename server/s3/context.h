@@ -62,6 +62,10 @@ ErrorReply StorageError(const RequestContext& ctx, const storage::Status& status
 // Authentication failure -> reply (SignatureDoesNotMatch with its diagnostic elements, ...).
 ErrorReply AuthErrorReply(const RequestContext& ctx);
 
+// S3's own rules for a request whose signature verified: credentials scoped to service "s3",
+// and x-amz-content-sha256 present on header-signed requests.
+std::optional<ErrorReply> CheckS3Signing(const RequestContext& ctx);
+
 // Bucket configuration document holding the Object Ownership setting; absent means S3's default
 // for new buckets, BucketOwnerEnforced (ACLs disabled).
 inline constexpr std::string_view kOwnershipConfig = "ownership";

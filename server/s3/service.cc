@@ -144,25 +144,7 @@ struct Service::Impl {
       return ErrorResponse(c, AuthErrorReply(c));
     }
 
-    if (c.auth.parsed.scope.service != "s3") {
-      const bool presigned = c.auth.parsed.kind == sigv4::AuthKind::kPresigned;
-      const std::string service = "\"" + c.auth.parsed.scope.service + "\"";
-      return ErrorResponse(
-          c, presigned ? ErrorReply(S3Error::kAuthorizationQueryParametersError,
-                                    "Error parsing the X-Amz-Credential parameter; incorrect "
-                                    "service " +
-                                        service + ". This endpoint belongs to \"s3\".")
-                       : ErrorReply(S3Error::kAuthorizationHeaderMalformed,
-                                    "The authorization header is malformed; incorrect service " +
-                                        service + ". This endpoint belongs to \"s3\"."));
-    }
-    if (c.auth.parsed.kind == sigv4::AuthKind::kHeader &&
-        !c.request.headers.Has("x-amz-content-sha256")) {
-      // S3 (unlike other services) needs the payload hash header on every header-signed request.
-      return ErrorResponse(c, ErrorReply(S3Error::kInvalidRequest,
-                                         "Missing required header for this request: "
-                                         "x-amz-content-sha256"));
-    }
+    if (auto err = CheckS3Signing(c)) return ErrorResponse(c, *err);
     if (!c.route) {
       ErrorReply r(S3Error::kMethodNotAllowed);
       r.Field("Method", c.request.method);
