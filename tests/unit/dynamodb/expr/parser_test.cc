@@ -208,6 +208,12 @@ TEST(ProjectionParserTest, PathsAndErrors) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->paths.size(), 3u);
   EXPECT_EQ(ProjectionError("a,"), "Invalid ProjectionExpression: Syntax error; token: \"<EOF>\", near: \",\"");
+  EXPECT_EQ(ProjectionError("!!!"), "Invalid ProjectionExpression: Syntax error; token: \"!\", near: \"!!\"");
+  for (const char* s : {"whatever(stuff)", ":a", "abort,", "a,,b", "a..b", "a[b]", "(a.b).c", "(a)",
+                        "(a),(b)", "(a,b)", "a-b", "a b", "a[]", "a[-1]"}) {
+    EXPECT_EQ(ProjectionError(s).rfind("Invalid ProjectionExpression: Syntax error; token: ", 0), 0u)
+        << s << " -> " << ProjectionError(s);
+  }
   EXPECT_EQ(ProjectionError("(a1)"), "Invalid ProjectionExpression: Syntax error; token: \"(\", near: \"(a1\"");
   EXPECT_EQ(ProjectionError("a, name"),
             "Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: name");
