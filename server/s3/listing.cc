@@ -30,20 +30,35 @@ std::string EncodeContinuationToken(std::string_view last) {
                           reinterpret_cast<const unsigned char*>(last.data()),
                           static_cast<int>(last.size()));
   out.resize(static_cast<size_t>(n));
+  // URL-safe alphabet without padding: the token survives clients that put it in a query
+  // string unescaped ('+' would decode to a space there).
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
   return out;
 }
 
 std::optional<std::string> DecodeContinuationToken(std::string_view token) {
-  if (token.empty() || token.size() % 4 != 0) return std::nullopt;
-  std::string out(token.size() / 4 * 3 + 1, '\0');
+  std::string b64(token);
+  for (char& c : b64) {
+    if (c == '-') c = '+';
+    if (c == '_') c = '/';
+    if (c == '+' || c == '/' || c == '=') continue;
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+      return std::nullopt;
+    }
+  }
+  if (b64.empty() || b64.size() % 4 == 1) return std::nullopt;
+  size_t pad = (4 - b64.size() % 4) % 4;
+  b64.append(pad, '=');
+  std::string out(b64.size() / 4 * 3 + 1, '\0');
   int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(token.data()),
-                          static_cast<int>(token.size()));
-  if (n < 0) return std::nullopt;
-  // EVP_DecodeBlock keeps the bytes of '=' padding; drop them.
-  size_t pad = 0;
-  if (token.back() == '=') ++pad;
-  if (token.size() >= 2 && token[token.size() - 2] == '=') ++pad;
+                          reinterpret_cast<const unsigned char*>(b64.data()),
+                          static_cast<int>(b64.size()));
+  if (n < 0 || static_cast<size_t>(n) < pad) return std::nullopt;
+  // EVP_DecodeBlock counts the bytes of '=' padding too.
   out.resize(static_cast<size_t>(n) - pad);
   if (out.empty()) return std::nullopt;
   return out;

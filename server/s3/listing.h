@@ -35,7 +35,7 @@ struct ListParams {
 // Validates and decodes the query. Errors are InvalidArgument with ArgumentName/ArgumentValue.
 std::optional<ErrorReply> ParseListParams(const QueryParams& query, bool v2, ListParams* out);
 
-// Opaque continuation tokens: base64 of the last key or prefix returned.
+// Opaque continuation tokens: URL-safe base64 of the last key or prefix returned.
 std::string EncodeContinuationToken(std::string_view last);
 std::optional<std::string> DecodeContinuationToken(std::string_view token);
 

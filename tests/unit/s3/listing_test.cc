@@ -49,6 +49,13 @@ TEST(ListParams, EncodingTypeAndTokens) {
   EXPECT_EQ(*DecodeContinuationToken(tok), "dir/a b\xE2\x82\xAC");
   EXPECT_EQ(*DecodeContinuationToken(EncodeContinuationToken("a")), "a");
   EXPECT_EQ(*DecodeContinuationToken(EncodeContinuationToken("ab")), "ab");
+  for (std::string_view k : {"\xfb\xff", "a?b>c~", "x"}) {
+    std::string t = EncodeContinuationToken(k);
+    EXPECT_EQ(t.find_first_of("+/="), std::string::npos) << t;
+    EXPECT_EQ(*DecodeContinuationToken(t), k);
+  }
+  EXPECT_FALSE(DecodeContinuationToken("a b"));
+  EXPECT_FALSE(DecodeContinuationToken("abcde"));
 
   QueryParams q;
   q.Add("list-type", "2");
