@@ -487,6 +487,36 @@ TEST_F(ServerTest, ShutdownClosesIdleConnectionsAndFinishesInFlight) {
   EXPECT_EQ(server_->connections(), 0u);
 }
 
+// Garbage, truncated and half-valid requests never take the server down.
+TEST_F(ServerTest, SurvivesGarbage) {
+  ServerOptions options;
+  options.idle_timeout = std::chrono::seconds(1);
+  Start(options);
+  const std::string valid =
+      "PUT /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+      "chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+  uint64_t seed = 88172645463325252ULL;
+  auto next = [&seed] {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+  };
+  for (int i = 0; i < 200; ++i) {
+    std::string input = valid.substr(0, next() % (valid.size() + 1));
+    for (int flips = static_cast<int>(next() % 4); flips > 0 && !input.empty(); --flips) {
+      input[next() % input.size()] = static_cast<char>(next() & 0xff);
+    }
+    RawClient c(port(), 3);
+    c.Send(input);
+  }
+  RawClient c(port());
+  c.Send("GET /still-alive HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto r = c.ReadResponse();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "GET /still-alive?");
+}
+
 TEST(ServerListenTest, ResolvesLocalhostToIpv4) {
   TestHandler handler;
   ServerOptions options;
