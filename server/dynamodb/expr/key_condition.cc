@@ -1,7 +1,8 @@
 #include "server/dynamodb/expr/key_condition.h"
 
+#include <optional>
+#include <utility>
 #include <vector>
-
 
 namespace skiff::dynamodb::expr {
 namespace {

@@ -48,7 +48,7 @@ class AttributeValue {
   using List = std::vector<AttributeValue>;
   using Map = Item;
 
-  AttributeValue() : v_(Null{}) {}
+  AttributeValue() : v_(Null{}) {}  // NULL, so containers of values can default-construct
   static AttributeValue S(std::string s) { return AttributeValue(std::move(s)); }
   static AttributeValue N(Number n) { return AttributeValue(std::move(n)); }
   static AttributeValue B(std::string bytes) { return AttributeValue(Bytes{std::move(bytes)}); }
