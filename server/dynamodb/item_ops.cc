@@ -17,7 +17,7 @@ const JsonValue& RequiredObject(const JsonValue& input, std::string_view member,
                                 std::string_view path) {
   const JsonValue* v = OptObject(input, member);
   Violations violations;
-  violations.Name(OptString(input, "TableName"), "tableName", true);
+  violations.TableName(OptString(input, "TableName"));
   violations.NotNull(v != nullptr, path);
   violations.ThrowIfAny();
   return *v;

@@ -215,7 +215,7 @@ LoadedTable LoadTableNamed(RequestContext& ctx, const std::string& name,
 LoadedTable LoadTable(RequestContext& ctx, std::string_view not_found_message) {
   Violations v;
   auto name = OptString(ctx.input, "TableName");
-  v.Name(name, "tableName", true);
+  v.TableName(name);
   v.ThrowIfAny();
   return LoadTableNamed(ctx, *name, not_found_message);
 }
@@ -236,7 +236,7 @@ std::string CreateTable(RequestContext& ctx) {
   const JsonValue& in = ctx.input;
   Violations v;
   auto name = OptString(in, "TableName");
-  v.Name(name, "tableName", true);
+  v.TableName(name);
   bool defs_present = false;
   auto defs = ReadAttributeDefinitions(in, v, &defs_present);
   v.NotNull(defs_present, "attributeDefinitions");

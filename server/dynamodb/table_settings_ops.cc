@@ -26,7 +26,7 @@ JsonValue ContinuousBackupsJson(JsonOut& out, const TableModel& m, int64_t now_m
 LoadedTable LoadForBackups(RequestContext& ctx) {
   Violations v;
   auto name = OptString(ctx.input, "TableName");
-  v.Name(name, "tableName", true);
+  v.TableName(name);
   v.ThrowIfAny();
   try {
     return LoadTableNamed(ctx, *name, "x");
@@ -79,7 +79,7 @@ std::string DescribeTimeToLive(RequestContext& ctx) {
 std::string UpdateTimeToLive(RequestContext& ctx) {
   Violations v;
   auto name = OptString(ctx.input, "TableName");
-  v.Name(name, "tableName", true);
+  v.TableName(name);
   const JsonValue* spec = OptObject(ctx.input, "TimeToLiveSpecification");
   v.NotNull(spec != nullptr, "timeToLiveSpecification");
   std::optional<bool> enabled;
@@ -126,7 +126,7 @@ std::string DescribeContinuousBackups(RequestContext& ctx) {
 std::string UpdateContinuousBackups(RequestContext& ctx) {
   Violations v;
   auto name = OptString(ctx.input, "TableName");
-  v.Name(name, "tableName", true);
+  v.TableName(name);
   const JsonValue* spec = OptObject(ctx.input, "PointInTimeRecoverySpecification");
   v.NotNull(spec != nullptr, "pointInTimeRecoverySpecification");
   std::optional<bool> enabled;

@@ -30,7 +30,8 @@ std::optional<KeySchemaDef> ReadKeySchema(const JsonValue& parent, std::string_v
   v.NotNull(list != nullptr, path);
   if (!list) return std::nullopt;
   if (list->Size() < 1 || list->Size() > 2) {
-    v.Add("Value '[...]' at '" + std::string(path) +
+    // DynamoDB prints the list with Java's toString; only the empty list is reproduced exactly.
+    v.Add(std::string(list->Size() < 1 ? "Value '[]'" : "Value '[...]'") + " at '" + std::string(path) +
           "' failed to satisfy constraint: Member must have length " +
           (list->Size() < 1 ? "greater than or equal to 1" : "less than or equal to 2"));
     return std::nullopt;

@@ -132,7 +132,7 @@ std::string UpdateTable(RequestContext& ctx) {
   const JsonValue& in = ctx.input;
   Violations v;
   auto name = OptString(in, "TableName");
-  v.Name(name, "tableName", true);
+  v.TableName(name);
   bool defs_present = false;
   auto defs = ReadAttributeDefinitions(in, v, &defs_present);
   auto billing = OptString(in, "BillingMode");

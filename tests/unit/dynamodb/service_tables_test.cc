@@ -135,15 +135,17 @@ TEST(ServiceTables, CreateValidationMessages) {
       R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}])";
   const BadCreate cases[] = {
       {R"({"BillingMode":"PAY_PER_REQUEST"})",
-       "3 validation errors detected: Value null at 'tableName' failed to satisfy constraint: "
-       "Member must not be null; Value null at 'attributeDefinitions' failed to satisfy "
-       "constraint: Member must not be null; Value null at 'keySchema' failed to satisfy "
-       "constraint: Member must not be null"},
+       "The parameter 'TableName' is required but was not present in the request"},
       {R"({"TableName":"a!","BillingMode":"PAY_PER_REQUEST",)" R"("AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}]})",
-       "2 validation errors detected: Value 'a!' at 'tableName' failed to satisfy constraint: "
-       "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value 'a!' at "
-       "'tableName' failed to satisfy constraint: Member must have length greater than or equal "
-       "to 3"},
+       "TableName must be at least 3 characters long and at most 255 characters long"},
+      {R"({"TableName":"abc;"})",
+       "3 validation errors detected: Value 'abc;' at 'tableName' failed to satisfy constraint: "
+       "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value null at "
+       "'attributeDefinitions' failed to satisfy constraint: Member must not be null; Value null "
+       "at 'keySchema' failed to satisfy constraint: Member must not be null"},
+      {R"({"TableName":"abc","AttributeDefinitions":[],"KeySchema":[],"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}})",
+       "1 validation error detected: Value '[]' at 'keySchema' failed to satisfy constraint: "
+       "Member must have length greater than or equal to 1"},
       {R"({"TableName":"abc","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"X"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}]})",
        "1 validation error detected: Value 'X' at 'attributeDefinitions.1.member.attributeType' "
        "failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]"},
