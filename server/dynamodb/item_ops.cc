@@ -117,6 +117,7 @@ std::string PutItem(RequestContext& ctx) {
   if (rv == "ALL_OLD" && outcome.old) AddAttributes(out, *outcome.old);
   AddConsumedCapacity(out, out.doc(), capacity, t.record.name,
                       WriteUnits(std::max(outcome.old_size, outcome.new_size)));
+  if (ReturnCollectionMetrics(in)) AddCollectionMetrics(out, t.model, item);
   return out.Render();
 }
 
@@ -185,6 +186,7 @@ std::string DeleteItem(RequestContext& ctx) {
   JsonOut out;
   if (rv == "ALL_OLD" && outcome.old) AddAttributes(out, *outcome.old);
   AddConsumedCapacity(out, out.doc(), capacity, t.record.name, WriteUnits(outcome.old_size));
+  if (ReturnCollectionMetrics(in)) AddCollectionMetrics(out, t.model, key_item);
   return out.Render();
 }
 
@@ -245,6 +247,7 @@ std::string UpdateItem(RequestContext& ctx) {
   }
   AddConsumedCapacity(out, out.doc(), capacity, t.record.name,
                       WriteUnits(std::max(outcome.old_size, outcome.new_size)));
+  if (ReturnCollectionMetrics(in)) AddCollectionMetrics(out, t.model, key_item);
   return out.Render();
 }
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "server/dynamodb/attribute_json.h"
 #include "server/dynamodb/expression_params.h"
 #include "server/dynamodb/legacy_params.h"
 
@@ -84,6 +85,27 @@ std::optional<std::string> ReadReturnConsumedCapacity(const JsonValue& input) {
   v.ThrowIfAny();
   if (!rc || *rc == "NONE") return std::nullopt;
   return rc;
+}
+
+bool ReturnCollectionMetrics(const JsonValue& input) {
+  auto metrics = OptString(input, "ReturnItemCollectionMetrics");
+  return metrics && *metrics == "SIZE";
+}
+
+void AddCollectionMetrics(JsonOut& out, const TableModel& model, const Item& item) {
+  if (model.lsis.empty()) return;  // only tables with LSIs have item collections
+  auto hash = item.find(model.key.hash);
+  if (hash == item.end()) return;
+  Item key;
+  key.emplace(hash->first, hash->second);
+  JsonValue metrics(rapidjson::kObjectType);
+  out.Add(metrics, "ItemCollectionKey", ItemToJson(key, out.alloc()));
+  // Skiff does not track collection sizes; every collection is in DynamoDB's lowest bucket.
+  JsonValue range(rapidjson::kArrayType);
+  range.PushBack(JsonValue(0.0), out.alloc());
+  range.PushBack(JsonValue(1.0), out.alloc());
+  out.Add(metrics, "SizeEstimateRangeGB", std::move(range));
+  out.Add(out.doc(), "ItemCollectionMetrics", std::move(metrics));
 }
 
 void AddConsumedCapacity(JsonOut& out, JsonValue& parent, const std::optional<std::string>& mode,

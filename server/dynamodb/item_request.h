@@ -45,6 +45,11 @@ bool ReturnOldOnConditionFailure(const JsonValue& input);
 
 // ReturnConsumedCapacity: nullopt for NONE/absent, else "TOTAL" or "INDEXES".
 std::optional<std::string> ReadReturnConsumedCapacity(const JsonValue& input);
+// ReturnItemCollectionMetrics=SIZE (validated by ReadReturnConsumedCapacity).
+bool ReturnCollectionMetrics(const JsonValue& input);
+// Adds "ItemCollectionMetrics" for a write to a table with local secondary indexes: the item
+// collection's key and DynamoDB's size estimate range in GB.
+void AddCollectionMetrics(JsonOut& out, const TableModel& model, const Item& item);
 // Adds "ConsumedCapacity" for one table access.
 void AddConsumedCapacity(JsonOut& out, JsonValue& parent, const std::optional<std::string>& mode,
                          const std::string& table, double units);

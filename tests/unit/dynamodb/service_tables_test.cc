@@ -85,6 +85,13 @@ TEST(ServiceTables, CreateFullShape) {
   EXPECT_EQ(Str(t["TableClassSummary"]["TableClass"]), "STANDARD_INFREQUENT_ACCESS");
   EXPECT_TRUE(t["DeletionProtectionEnabled"].GetBool());
 
+  // Tables with LSIs report item collections when asked.
+  ASSERT_EQ(h.Call("UpdateTable", R"({"TableName":"orders","BillingMode":"PAY_PER_REQUEST"})").status, 200);
+  Reply put = h.Call("PutItem", R"({"TableName":"orders","Item":{"pk":{"S":"p"},"sk":{"N":"1"}},)"
+                                R"("ReturnItemCollectionMetrics":"SIZE"})");
+  EXPECT_EQ(put.body,
+            R"({"ItemCollectionMetrics":{"ItemCollectionKey":{"pk":{"S":"p"}},"SizeEstimateRangeGB":[0.0,1.0]}})");
+
   Reply tags = h.Call("ListTagsOfResource",
                       R"({"ResourceArn":"arn:aws:dynamodb:us-east-1:000000000000:table/orders"})");
   ASSERT_EQ(tags.status, 200) << tags.body;
