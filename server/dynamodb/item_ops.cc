@@ -237,13 +237,16 @@ std::string UpdateItem(RequestContext& ctx) {
   JsonOut out;
   if (rv == "ALL_OLD" && outcome.old) AddAttributes(out, *outcome.old);
   if (rv == "ALL_NEW" && outcome.now) AddAttributes(out, *outcome.now);
-  if (rv == "UPDATED_OLD" && outcome.old) {
-    Item s = Subset(*outcome.old, outcome.changed);
-    if (!s.empty()) AddAttributes(out, s);
-  }
-  if (rv == "UPDATED_NEW" && outcome.now) {
-    Item s = Subset(*outcome.now, outcome.changed);
-    if (!s.empty()) AddAttributes(out, s);
+  if ((rv == "UPDATED_OLD" || rv == "UPDATED_NEW") && update) {
+    // DynamoDB returns the updated document paths, not whole top-level attributes: SET a.b
+    // returns {a: {b: ...}}.
+    expr::Projection updated;
+    for (const auto& action : update->actions) updated.paths.push_back(expr::ActionPath(action));
+    const std::optional<Item>& source = rv == "UPDATED_OLD" ? outcome.old : outcome.now;
+    if (source) {
+      Item s = expr::Project(updated, *source);
+      if (!s.empty()) AddAttributes(out, s);
+    }
   }
   AddConsumedCapacity(out, out.doc(), capacity, t.record.name,
                       WriteUnits(std::max(outcome.old_size, outcome.new_size)));

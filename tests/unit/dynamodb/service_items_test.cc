@@ -230,6 +230,15 @@ TEST_F(ServiceItems, UpdateItem) {
                                R"("UpdateExpression":"SET n = nope + :one","ExpressionAttributeValues":{":one":{"N":"1"}}})");
   EXPECT_EQ(missing_attr.Message(),
             "The provided expression refers to an attribute that does not exist in the item");
+  Reply nested = h_.Call("UpdateItem",
+                         R"({"TableName":"locks","Key":{"LockID":{"S":"u"}},)"
+                         R"("UpdateExpression":"SET m = :m","ExpressionAttributeValues":{":m":{"M":{"a":{"N":"1"},"b":{"N":"2"}}}}})");
+  ASSERT_EQ(nested.status, 200) << nested.body;
+  nested = h_.Call("UpdateItem",
+                   R"({"TableName":"locks","Key":{"LockID":{"S":"u"}},)"
+                   R"("UpdateExpression":"SET m.a = :v","ExpressionAttributeValues":{":v":{"N":"5"}},)"
+                   R"("ReturnValues":"UPDATED_OLD"})");
+  EXPECT_EQ(nested.body, R"({"Attributes":{"m":{"M":{"a":{"N":"1"}}}}})");
   // Without an UpdateExpression the item is created with its key only.
   ASSERT_EQ(h_.Call("UpdateItem", R"({"TableName":"locks","Key":{"LockID":{"S":"bare"}}})").status, 200);
   EXPECT_EQ(Get(R"({"TableName":"locks","Key":{"LockID":{"S":"bare"}}})").body,
