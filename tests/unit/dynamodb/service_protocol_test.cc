@@ -82,6 +82,7 @@ TEST(ServiceFrontDoor, SuccessHeadersAndCrc) {
   uint32_t v = (uint32_t(uint8_t(d[0])) << 24) | (uint32_t(uint8_t(d[1])) << 16) |
                (uint32_t(uint8_t(d[2])) << 8) | uint32_t(uint8_t(d[3]));
   EXPECT_EQ(r.headers.Get("x-amz-crc32"), std::to_string(v));
+  EXPECT_EQ(r.headers.Get("x-amz-crc32"), "1315925753");  // zlib.crc32(b'{"TableNames":[]}')
 }
 
 TEST(ServiceFrontDoor, ErrorsCarryHeadersToo) {
@@ -99,6 +100,8 @@ TEST(ServiceFrontDoor, UnknownOperation) {
   Reply r = h.Call("FlyToTheMoon", "{}");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body, R"({"__type":"com.amazon.coral.service#UnknownOperationException"})");
+  // Byte-identical to DynamoDB's answer: the CRC32 DynamoDB sends for it (zlib.crc32 agrees).
+  EXPECT_EQ(r.headers.Get("x-amz-crc32"), "1368724161");
   r = h.CallTarget("DynamoDB_20111205.ListTables", "{}", {});
   EXPECT_EQ(r.ErrorCode(), "UnknownOperationException");
   r = h.CallTarget("", "{}", {});
