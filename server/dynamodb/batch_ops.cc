@@ -150,7 +150,16 @@ std::string BatchWriteItem(RequestContext& ctx) {
     if (!it->value.IsArray()) {
       Fail(DdbError::kSerializationException, "Unrecognized collection type class java.lang.String");
     }
-    LoadedTable t = LoadTableNamed(ctx, std::string(View(it->name)), kNotFound);
+    const std::string table_name(View(it->name));
+    if (it->value.Empty() || it->value.Size() > kMaxBatchWrites) {
+      // DynamoDB prints the list with Java's toString; only the empty list is reproduced exactly.
+      FailValidation("1 validation error detected: Value '{" + table_name +
+                     (it->value.Empty() ? "=[]" : "=[...]") +
+                     "}' at 'requestItems' failed to satisfy constraint: Map value must satisfy "
+                     "constraint: [Member must have length less than or equal to 25, Member must "
+                     "have length greater than or equal to 1]");
+    }
+    LoadedTable t = LoadTableNamed(ctx, table_name, kNotFound);
     for (const auto& request : it->value.GetArray()) {
       const JsonValue& r = ObjectValue(request);
       const JsonValue* put = OptObject(r, "PutRequest");
@@ -186,11 +195,6 @@ std::string BatchWriteItem(RequestContext& ctx) {
   }
   if (writes.size() > kMaxBatchWrites) {
     FailValidation("Too many items requested for the BatchWriteItem call");
-  }
-  if (writes.empty()) {
-    FailValidation("1 validation error detected: Value at 'requestItems' failed to satisfy "
-                   "constraint: Map value must satisfy constraint: [Member must have length "
-                   "greater than or equal to 1]");
   }
   CapacityTally tally;
   CheckStorage(ctx.store().Mutate(

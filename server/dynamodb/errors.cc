@@ -31,8 +31,9 @@ constexpr std::array<ErrorInfo, static_cast<size_t>(DdbError::kCount_)> kErrorTa
     {"ProvisionedThroughputExceededException", kDynamo, 400,
      "The level of configured provisioned throughput for the table was exceeded. Consider "
      "increasing your provisioning level with the UpdateTable API."},
-    {"RequestEntityTooLarge", kCoral, 413,
-     "Request size exceeded the maximum allowed size of 16777216 bytes"},
+    // Sent with an empty body by the front door (service.cc); kept here for the journal and
+    // fault injection.
+    {"RequestEntityTooLarge", kCoral, 413, "Request entity too large"},
     {"RequestLimitExceeded", kDynamo, 400,
      "Throughput exceeds the current throughput limit for your account. Please contact AWS "
      "Support at https://aws.amazon.com/support request a limit increase"},

@@ -126,8 +126,11 @@ http::StartResult Service::Start(http::Request& request) {
     }
   };
   auto too_large = [ctx]() -> http::Response {
+    // DynamoDB's front end answers an oversized body with a bare 413 (as observed by dynalite,
+    // which was built against the real service); the journal still names the error.
+    ctx->record.error_code = std::string(Info(DdbError::kRequestEntityTooLarge).code);
     ctx->record.error_detail = "request body over 16 MB";
-    http::Response r = ErrorResponse(*ctx, ErrorReply(DdbError::kRequestEntityTooLarge));
+    http::Response r = Finalize(*ctx, Info(DdbError::kRequestEntityTooLarge).status, "");
     r.close = true;  // the rest of the body was not read
     return r;
   };

@@ -61,7 +61,26 @@ TEST_F(ServiceBatch, BatchValidation) {
   }
   many += "]}}";
   EXPECT_EQ(h_.Call("BatchWriteItem", many).Message(),
+            "1 validation error detected: Value '{tb1=[...]}' at 'requestItems' failed to satisfy "
+            "constraint: Map value must satisfy constraint: [Member must have length less than or "
+            "equal to 25, Member must have length greater than or equal to 1]");
+  std::string split = R"({"RequestItems":{"tb1":[)";
+  for (int i = 0; i < 13; ++i) {
+    split += std::string(i ? "," : "") + R"({"PutRequest":{"Item":{"LockID":{"S":"k)" +
+             std::to_string(i) + R"("}}}})";
+  }
+  split += R"(],"tb2":[)";
+  for (int i = 0; i < 13; ++i) {
+    split += std::string(i ? "," : "") + R"({"PutRequest":{"Item":{"LockID":{"S":"k)" +
+             std::to_string(i) + R"("}}}})";
+  }
+  split += "]}}";
+  EXPECT_EQ(h_.Call("BatchWriteItem", split).Message(),
             "Too many items requested for the BatchWriteItem call");
+  EXPECT_EQ(h_.Call("BatchWriteItem", R"({"RequestItems":{"tb1":[]}})").Message(),
+            "1 validation error detected: Value '{tb1=[]}' at 'requestItems' failed to satisfy "
+            "constraint: Map value must satisfy constraint: [Member must have length less than or "
+            "equal to 25, Member must have length greater than or equal to 1]");
   EXPECT_EQ(h_.Call("BatchWriteItem", R"({"RequestItems":{"nope":[{"PutRequest":{"Item":{"LockID":{"S":"a"}}}}]}})")
                 .ErrorCode(),
             "ResourceNotFoundException");

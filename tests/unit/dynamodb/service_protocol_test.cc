@@ -139,7 +139,7 @@ TEST(ServiceFrontDoor, OversizedBodyIs413) {
   http::Request req = h.BuildRequest("DynamoDB_20120810.ListTables", body, {});
   Reply r = h.Send(req, body);
   EXPECT_EQ(r.status, 413);
-  EXPECT_EQ(r.ErrorCode(), "RequestEntityTooLarge");
+  EXPECT_EQ(r.body, "");  // DynamoDB's front end sends no body with it
   // Without a Content-Length (chunked) the limit applies as the body arrives.
   req.content_length.reset();
   r = h.Send(req, body);
