@@ -2,6 +2,9 @@
 # Sourced, not executed.
 
 SKIFF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Cache keys relative to the checkout, so another clone of the same code reuses compiled objects.
+export CCACHE_BASEDIR="$SKIFF_ROOT"
+export CCACHE_NOHASHDIR=1
 SKIFF_APT_PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost1.81-dev libssl-dev
   libsqlite3-dev libpugixml-dev rapidjson-dev libgtest-dev libisal-dev)
 
