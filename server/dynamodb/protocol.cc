@@ -140,9 +140,6 @@ void Violations::NotNull(bool present, std::string_view path) {
 
 void Violations::TableName(const std::optional<std::string>& name) {
   if (!name) FailValidation("The parameter 'TableName' is required but was not present in the request");
-  if (name->size() < 3 || name->size() > 255) {
-    FailValidation("TableName must be at least 3 characters long and at most 255 characters long");
-  }
   Name(name, "tableName", true);
 }
 

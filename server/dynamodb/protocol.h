@@ -74,10 +74,10 @@ class Violations {
  public:
   void Add(std::string text) { items_.push_back(std::move(text)); }
   void NotNull(bool present, std::string_view path);
-  // The request's TableName. DynamoDB answers a missing or mis-sized one at once ("The
-  // parameter 'TableName' is required but was not present in the request", "TableName must be
-  // at least 3 characters long and at most 255 characters long"); a bad character is a
-  // constraint violation like the others.
+  // The request's TableName. DynamoDB answers a missing one at once ("The parameter 'TableName'
+  // is required but was not present in the request"); a bad one is a constraint violation like
+  // the others (recorded from DynamoDB in 2026: "Value 'ab' at 'tableName' failed to satisfy
+  // constraint: Member must have length greater than or equal to 3").
   void TableName(const std::optional<std::string>& name);
   // Table and index names: 3..255 characters of [a-zA-Z0-9_.-].
   void Name(const std::optional<std::string>& name, std::string_view path, bool required);

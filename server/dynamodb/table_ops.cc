@@ -246,18 +246,19 @@ std::string CreateTable(RequestContext& ctx) {
   v.Enum(billing, "billingMode", {"PROVISIONED", "PAY_PER_REQUEST"});
   auto throughput = ReadThroughput(in, "provisionedThroughput", v);
   auto table_class = OptString(in, "TableClass");
-  v.Enum(table_class, "tableClass", {"STANDARD", "STANDARD_INFREQUENT_ACCESS"});
   const JsonValue* lsi_json = OptList(in, "LocalSecondaryIndexes");
   const JsonValue* gsi_json = OptList(in, "GlobalSecondaryIndexes");
   auto lsis = ReadIndexList(lsi_json, "localSecondaryIndexes", false, v);
   auto gsis = ReadIndexList(gsi_json, "globalSecondaryIndexes", true, v);
   const JsonValue* tags_json = OptList(in, "Tags");
   std::vector<std::pair<std::string, std::string>> tags;
-  if (tags_json) tags = ReadTags(*tags_json, "tags", v);
   const JsonValue* stream = OptObject(in, "StreamSpecification");
   const JsonValue* sse = OptObject(in, "SSESpecification");
   auto protect = OptBool(in, "DeletionProtectionEnabled");
   v.ThrowIfAny();
+  CheckTableClass(table_class);
+  if (tags_json) tags = ReadTags(*tags_json, "tags", v);
+  if (tags.size() > 50) FailValidation("Number of Tags exceed the current limit for the provided ResourceArn");
 
   TableModel m;
   m.billing_mode = billing.value_or("PROVISIONED");
@@ -279,7 +280,12 @@ std::string CreateTable(RequestContext& ctx) {
     m.throughput = *throughput;
   }
   std::vector<std::string> defined;
-  for (const auto& d : defs) defined.push_back(d.name);
+  for (const auto& d : defs) {
+    if (std::find(defined.begin(), defined.end(), d.name) != defined.end()) {
+      FailValidation("Attribute Name is duplicated: " + d.name);
+    }
+    defined.push_back(d.name);
+  }
   CheckKeySchema(key_names, key_types, defined);
   m.key = *key;
   m.attributes = defs;
@@ -313,8 +319,8 @@ std::string CreateTable(RequestContext& ctx) {
   record.account_id = ctx.account();
   record.region = ctx.region();
   record.name = *name;
-  if (stream) ApplyStreamSpecification(*stream, m, TableArn(record), ctx.now_ms, false);
-  if (sse) ApplySseSpecification(*sse, m, ctx.region(), ctx.account());
+  if (stream) ApplyStreamSpecification(*stream, m, record.name, ctx.now_ms, false);
+  if (sse) ApplySseSpecification(*sse, m, ctx.region(), ctx.account(), false);
   if (table_class) m.table_class = *table_class;
   m.deletion_protection = protect.value_or(false);
 

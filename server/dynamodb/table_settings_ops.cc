@@ -1,5 +1,7 @@
 // Table settings with their own operations: TTL, point-in-time recovery, tags, and the
 // account-level DescribeEndpoints/DescribeLimits.
+#include <vector>
+
 #include "server/dynamodb/context.h"
 #include "server/dynamodb/table_spec.h"
 
@@ -40,16 +42,36 @@ LoadedTable LoadForBackups(RequestContext& ctx) {
 
 // Tag operations address a table by ARN: arn:aws:dynamodb:<region>:<account>:table/<name>.
 LoadedTable LoadByArn(RequestContext& ctx, const std::string& arn) {
-  const std::string prefix = "arn:aws:dynamodb:" + ctx.region() + ":" + ctx.account() + ":table/";
-  if (!arn.starts_with("arn:aws:dynamodb:")) {
+  constexpr char kInvalid[] = "One or more parameter values were invalid: ";
+  if (!arn.starts_with("arn:")) FailValidation(std::string(kInvalid) + "ARNs must start with 'arn:': " + arn);
+  // arn:partition:service:region:account:resource
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    size_t colon = arn.find(':', start);
+    if (colon == std::string::npos) break;
+    parts.push_back(arn.substr(start, colon - start));
+    start = colon + 1;
+  }
+  if (parts.size() < 5 || parts[2] != "dynamodb") {
+    FailValidation(std::string(kInvalid) + "Provided Arn is not a DynamoDB resource arn: " + arn);
+  }
+  const std::string resource = arn.substr(start);
+  if (!resource.starts_with("table/") || resource.size() == 6 ||
+      (resource.find('/', 6) != std::string::npos && resource.find("/stream/", 6) == std::string::npos)) {
+    FailValidation(std::string(kInvalid) +
+                   "Invalid resource arn provided, only table or stream is accepted. Provided "
+                   "resource arn: " + arn);
+  }
+  if (parts[3] != ctx.region()) {
     FailValidation("Invalid TableArn: Invalid ResourceArn provided as input " + arn);
   }
   std::string not_found = "Requested resource not found: ResourcArn: " + arn + " not found";
-  if (!arn.starts_with(prefix) || arn.size() == prefix.size() ||
-      arn.find('/', prefix.size()) != std::string::npos) {
-    Fail(DdbError::kResourceNotFoundException, not_found);
-  }
-  return LoadTableNamed(ctx, arn.substr(prefix.size()), not_found);
+  if (parts[4] != ctx.account()) Fail(DdbError::kResourceNotFoundException, not_found);
+  std::string table = resource.substr(6, resource.find('/', 6) == std::string::npos
+                                             ? std::string::npos
+                                             : resource.find('/', 6) - 6);
+  return LoadTableNamed(ctx, table, not_found);
 }
 
 std::string RequiredArn(RequestContext& ctx) {
@@ -68,6 +90,10 @@ std::string RequiredArn(RequestContext& ctx) {
 
 std::string DescribeTimeToLive(RequestContext& ctx) {
   LoadedTable t = LoadTable(ctx, {});
+  if (t.record.status == "CREATING" || t.record.status == "DELETING") {
+    FailValidation("Cannot describe time to live while table is in " + t.record.status +
+                   " state: Current table state is " + t.record.status);
+  }
   JsonOut out;
   JsonValue d(rapidjson::kObjectType);
   out.Add(d, "TimeToLiveStatus", out.Str(t.model.ttl_status));
@@ -139,6 +165,10 @@ std::string UpdateContinuousBackups(RequestContext& ctx) {
     v.AtMost(days, "pointInTimeRecoverySpecification.recoveryPeriodInDays", 35);
   }
   v.ThrowIfAny();
+  if (!*enabled && days) {
+    FailValidation("Invalid Request: Cannot specify RecoveryPeriodInDays when disabling "
+                   "point-in-time recovery.");
+  }
   LoadedTable t;
   try {
     t = LoadTableNamed(ctx, *name, "x");
@@ -178,8 +208,7 @@ std::string TagResource(RequestContext& ctx) {
     if (!replaced) t.model.tags.emplace_back(k, val);
   }
   if (t.model.tags.size() > 50) {
-    FailValidation("One or more parameter values were invalid: The number of tags exceeds the "
-                   "limit of 50");
+    FailValidation("Number of Tags exceed the current limit for the provided ResourceArn");
   }
   SaveModel(ctx, t);
   return "{}";
@@ -191,6 +220,7 @@ std::string UntagResource(RequestContext& ctx) {
   auto keys = OptStringList(ctx.input, "TagKeys");
   v.NotNull(keys.has_value(), "tagKeys");
   v.ThrowIfAny();
+  if (keys->empty()) FailValidation("Atleast one Tag Key needs to be provided as Input.");
   LoadedTable t = LoadByArn(ctx, arn);
   std::erase_if(t.model.tags, [&](const auto& tag) {
     return std::find(keys->begin(), keys->end(), tag.first) != keys->end();

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "server/common/request_log.h"
+#include "sigv4/sigv4.h"
 
 namespace skiff::dynamodb {
 namespace {
@@ -140,6 +141,13 @@ std::optional<SecondaryIndex> ReadIndex(const JsonValue& json, std::string_view 
   return index;
 }
 
+void CheckTableClass(const std::optional<std::string>& table_class) {
+  if (table_class && *table_class != "STANDARD" && *table_class != "STANDARD_INFREQUENT_ACCESS") {
+    FailValidation("Invalid table-class parameter provided. Please try again with a valid "
+                   "table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS].");
+  }
+}
+
 std::string StreamLabel(int64_t now_ms) {
   std::time_t secs = now_ms / 1000;
   std::tm tm{};
@@ -152,7 +160,7 @@ std::string StreamLabel(int64_t now_ms) {
 }
 
 void ApplyStreamSpecification(const JsonValue& spec, TableModel& model,
-                              const std::string& table_arn, int64_t now_ms, bool update) {
+                              const std::string& table_name, int64_t now_ms, bool update) {
   Violations v;
   auto enabled = OptBool(spec, "StreamEnabled");
   auto view = OptString(spec, "StreamViewType");
@@ -160,14 +168,16 @@ void ApplyStreamSpecification(const JsonValue& spec, TableModel& model,
   v.Enum(view, "streamSpecification.streamViewType",
          {"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"});
   v.ThrowIfAny();
+  // DynamoDB's messages call the view type "UpdateViewType".
   if (*enabled) {
     if (!view) {
       FailValidation(std::string(kInvalid) +
-                     "You must specify a StreamViewType when enabling a stream");
+                     (update ? "If stream is being enabled then UpdateViewType is required"
+                             : "Table is being created with a stream enabled, UpdateViewType is "
+                               "required"));
     }
     if (update && model.stream_enabled) {
-      FailValidation("Table already has an enabled stream: " + table_arn + "/stream/" +
-                     model.stream_label);
+      FailValidation("Table already has an enabled stream: TableName: " + table_name);
     }
     model.stream_enabled = true;
     model.stream_view_type = *view;
@@ -175,10 +185,13 @@ void ApplyStreamSpecification(const JsonValue& spec, TableModel& model,
   } else {
     if (view) {
       FailValidation(std::string(kInvalid) +
-                     "You cannot specify a StreamViewType when disabling a stream");
+                     (update ? "If stream is being disabled, then UpdateViewType must not be "
+                               "specified"
+                             : "Table is being created with a stream disabled, UpdateViewType "
+                               "should not be specified"));
     }
     if (update && !model.stream_enabled) {
-      FailValidation("Table already has no stream enabled");  // unverified wording
+      FailValidation("Table has no stream to disable: TableName: " + table_name);
     }
     model.stream_enabled = false;
     model.stream_view_type.clear();
@@ -186,7 +199,7 @@ void ApplyStreamSpecification(const JsonValue& spec, TableModel& model,
 }
 
 void ApplySseSpecification(const JsonValue& spec, TableModel& model, const std::string& region,
-                           const std::string& account) {
+                           const std::string& account, bool update) {
   Violations v;
   auto enabled = OptBool(spec, "Enabled");
   auto type = OptString(spec, "SSEType");
@@ -194,46 +207,66 @@ void ApplySseSpecification(const JsonValue& spec, TableModel& model, const std::
   v.Enum(type, "sSESpecification.sSEType", {"AES256", "KMS"});
   v.ThrowIfAny();
   if (!enabled.value_or(false)) {
-    if (type || key) {
+    if (type) FailValidation(std::string(kInvalid) + "SSEType can not be specified if Enabled is false");
+    if (key) {
       FailValidation(std::string(kInvalid) +
-                     "SSEType and KMSMasterKeyId are not allowed when SSE is disabled");
+                     "KMSMasterKeyId can not be specified if Enabled is false");
+    }
+    if (update && !model.sse_enabled) {
+      FailValidation(std::string(kInvalid) + "Table is already encrypted by default");
     }
     model.sse_enabled = false;
     model.sse_type.clear();
     model.kms_key_arn.clear();
     return;
   }
-  model.sse_enabled = true;
-  model.sse_type = "KMS";  // DynamoDB describes every customer-chosen SSE as KMS
-  if (key && key->starts_with("arn:")) {
-    model.kms_key_arn = *key;
-  } else if (key) {
-    model.kms_key_arn = "arn:aws:kms:" + region + ":" + account + ":key/" + *key;
-  } else {
-    // The AWS managed key (alias/aws/dynamodb) gets a fixed id per account and region.
-    model.kms_key_arn = "arn:aws:kms:" + region + ":" + account + ":key/" + common::NewUuid();
+  if (type && *type == "AES256") FailValidation(std::string(kInvalid) + "SSEType AES256 is not supported");
+  if (key && !type) {
+    FailValidation(std::string(kInvalid) + "SSEType KMS is required if KMSMasterKeyId is specified");
   }
+  std::string arn;
+  if (key && key->starts_with("arn:")) {
+    arn = *key;
+  } else if (key) {
+    arn = "arn:aws:kms:" + region + ":" + account + ":key/" + *key;
+  } else {
+    // The AWS managed key (alias/aws/dynamodb): one fixed key per account and region.
+    std::string h = sigv4::HexSha256(account + "/" + region + "/alias/aws/dynamodb");
+    arn = "arn:aws:kms:" + region + ":" + account + ":key/" + h.substr(0, 8) + "-" +
+          h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20, 12);
+  }
+  if (update && model.sse_enabled && model.kms_key_arn == arn) {
+    FailValidation(std::string(kInvalid) +
+                   "Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId "
+                   "parameter if you want to change Master Key");
+  }
+  model.sse_enabled = true;
+  model.sse_type = "KMS";
+  model.kms_key_arn = arn;
 }
 
 std::vector<std::pair<std::string, std::string>> ReadTags(const JsonValue& list,
                                                           std::string_view path, Violations& v) {
+  (void)path;
+  (void)v;
   std::vector<std::pair<std::string, std::string>> out;
   for (size_t i = 0; i < list.Size(); ++i) {
     const JsonValue& e = ElementObject(list[rapidjson::SizeType(i)]);
     auto key = OptString(e, "Key");
     auto value = OptString(e, "Value");
-    v.NotNull(key.has_value(), Member(path, i + 1, "key"));
-    v.NotNull(value.has_value(), Member(path, i + 1, "value"));
-    if (key && (key->empty() || key->size() > 128)) {
-      v.Add("Value '" + *key + "' at '" + Member(path, i + 1, "key") +
-            "' failed to satisfy constraint: Member must have length " +
-            (key->empty() ? "greater than or equal to 1" : "less than or equal to 128"));
+    if (!key || key->empty() || key->size() > 128) {
+      FailValidation("The Tag Key provided is invalid, Key: " + key.value_or("null"));
     }
-    if (value && value->size() > 256) {
-      v.Add("Value '" + *value + "' at '" + Member(path, i + 1, "value") +
-            "' failed to satisfy constraint: Member must have length less than or equal to 256");
+    if (key->starts_with("aws:")) FailValidation("Tag Key cannot be prefixed with aws:, Key: " + *key);
+    if (!value || value->size() > 256) {
+      FailValidation("The Tag Value provided is invalid, Value: " + value.value_or("null"));
     }
-    if (key && value) out.emplace_back(*key, *value);
+    for (const auto& [k, unused] : out) {
+      if (k == *key) {
+        FailValidation("Duplicate Tag Keys provided as input: Duplicate Tag Key found " + *key);
+      }
+    }
+    out.emplace_back(*key, *value);
   }
   return out;
 }

@@ -28,14 +28,21 @@ std::optional<SecondaryIndex> ReadIndex(const JsonValue& json, std::string_view 
 void CheckThroughputBounds(const Throughput& t);
 
 // Applies StreamSpecification / SSESpecification (already type-checked) to the model.
+// `update`: UpdateTable (no-op re-sends are refused) rather than CreateTable.
 void ApplyStreamSpecification(const JsonValue& spec, TableModel& model,
-                              const std::string& table_arn, int64_t now_ms, bool update);
+                              const std::string& table_name, int64_t now_ms, bool update);
 void ApplySseSpecification(const JsonValue& spec, TableModel& model, const std::string& region,
-                           const std::string& account);
+                           const std::string& account, bool update);
 
-// Tags: [{Key, Value}] with DynamoDB's constraints (path "tags").
+// Tags: [{Key, Value}] with DynamoDB's messages ("The Tag Key provided is invalid, Key: x",
+// "Duplicate Tag Keys provided as input: ..."), which are not constraint violations.
 std::vector<std::pair<std::string, std::string>> ReadTags(const JsonValue& list,
                                                           std::string_view path, Violations& v);
+
+// TableClass is checked by DynamoDB itself, not by the shape validator: "Invalid table-class
+// parameter provided. Please try again with a valid table-class value: [STANDARD,
+// STANDARD_INFREQUENT_ACCESS]."
+void CheckTableClass(const std::optional<std::string>& table_class);
 
 // "<iso>" label of a new stream, e.g. "2026-11-22T11:24:54.123".
 std::string StreamLabel(int64_t now_ms);

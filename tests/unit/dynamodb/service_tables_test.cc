@@ -19,7 +19,7 @@ constexpr const char* kProvisioned =
     R"({"AttributeName":"g","KeyType":"RANGE"}],"Projection":{"ProjectionType":"INCLUDE","NonKeyAttributes":["x"]}}],)"
     R"("Tags":[{"Key":"team","Value":"core"}],)"
     R"("StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"},)"
-    R"("SSESpecification":{"Enabled":true,"KMSMasterKeyId":"abcd"},)"
+    R"("SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"abcd"},)"
     R"("TableClass":"STANDARD_INFREQUENT_ACCESS","DeletionProtectionEnabled":true})";
 
 std::string Str(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
@@ -144,7 +144,10 @@ TEST(ServiceTables, CreateValidationMessages) {
       {R"({"BillingMode":"PAY_PER_REQUEST"})",
        "The parameter 'TableName' is required but was not present in the request"},
       {R"({"TableName":"a!","BillingMode":"PAY_PER_REQUEST",)" R"("AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}]})",
-       "TableName must be at least 3 characters long and at most 255 characters long"},
+       "2 validation errors detected: Value 'a!' at 'tableName' failed to satisfy constraint: "
+       "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value 'a!' at "
+       "'tableName' failed to satisfy constraint: Member must have length greater than or equal "
+       "to 3"},
       {R"({"TableName":"abc;"})",
        "3 validation errors detected: Value 'abc;' at 'tableName' failed to satisfy constraint: "
        "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value null at "
@@ -243,7 +246,34 @@ TEST(ServiceTables, UpdateTableBillingThroughputStream) {
   Reply none = h.Call("UpdateTable", R"({"TableName":"locks"})");
   EXPECT_EQ(none.Message(),
             "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
-            "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+            "GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, "
+            "MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, "
+            "DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is "
+            "required");
+  EXPECT_EQ(h.Call("UpdateTable", R"({"TableName":"locks","DeletionProtectionEnabled":true,)"
+                                  R"("SSESpecification":{"Enabled":true}})")
+                .Message(),
+            "One or more parameter values were invalid: Server-Side Encryption modification must "
+            "be the only operation in the request");
+  EXPECT_EQ(h.Call("UpdateTable", R"({"TableName":"locks","TableClass":"GLACIER"})").Message(),
+            "Invalid table-class parameter provided. Please try again with a valid table-class "
+            "value: [STANDARD, STANDARD_INFREQUENT_ACCESS].");
+  EXPECT_EQ(h.Call("UpdateTable", R"({"TableName":"locks","StreamSpecification":{"StreamEnabled":false}})")
+                .Message(),
+            "Table has no stream to disable: TableName: locks");
+  EXPECT_EQ(h.Call("UpdateTable", R"({"TableName":"locks","StreamSpecification":{"StreamEnabled":true}})")
+                .Message(),
+            "One or more parameter values were invalid: If stream is being enabled then "
+            "UpdateViewType is required");
+  EXPECT_EQ(h.Call("UpdateTable", R"({"TableName":"locks","SSESpecification":{"Enabled":false,"SSEType":"KMS"}})")
+                .Message(),
+            "One or more parameter values were invalid: SSEType can not be specified if Enabled is false");
+  EXPECT_EQ(h.Call("UpdateTable", R"({"TableName":"locks","SSESpecification":{"Enabled":false}})").Message(),
+            "One or more parameter values were invalid: Table is already encrypted by default");
+  ASSERT_EQ(h.Call("UpdateTable", R"({"TableName":"locks","SSESpecification":{"Enabled":true}})").status, 200);
+  EXPECT_EQ(h.Call("UpdateTable", R"({"TableName":"locks","SSESpecification":{"Enabled":true}})").Message(),
+            "One or more parameter values were invalid: Table is already encrypted with given "
+            "KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key");
   Reply ppr = h.Call("UpdateTable",
                      R"({"TableName":"locks","ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}})");
   EXPECT_EQ(ppr.ErrorCode(), "ValidationException");
@@ -275,7 +305,7 @@ TEST(ServiceTables, UpdateTableBillingThroughputStream) {
   EXPECT_TRUE(stream.json["TableDescription"].HasMember("LatestStreamArn"));
   Reply again = h.Call("UpdateTable",
                        R"({"TableName":"locks","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"}})");
-  EXPECT_TRUE(again.Message().starts_with("Table already has an enabled stream: ")) << again.Message();
+  EXPECT_EQ(again.Message(), "Table already has an enabled stream: TableName: locks");
   EXPECT_EQ(h.Call("UpdateTable", R"({"TableName":"nope","BillingMode":"PROVISIONED"})").ErrorCode(),
             "ResourceNotFoundException");
 }
@@ -347,8 +377,32 @@ TEST(ServiceTables, Tags) {
   EXPECT_EQ(missing.Message(),
             "Requested resource not found: ResourcArn: "
             "arn:aws:dynamodb:us-east-1:000000000000:table/nope not found");
-  EXPECT_EQ(h.Call("ListTagsOfResource", R"({"ResourceArn":"nonsense"})").ErrorCode(),
-            "ValidationException");
+  EXPECT_EQ(h.Call("ListTagsOfResource", R"({"ResourceArn":"nonsense"})").Message(),
+            "One or more parameter values were invalid: ARNs must start with 'arn:': nonsense");
+  EXPECT_EQ(h.Call("ListTagsOfResource", R"({"ResourceArn":"arn:aws:s3:::bucket"})").Message(),
+            "One or more parameter values were invalid: Provided Arn is not a DynamoDB resource "
+            "arn: arn:aws:s3:::bucket");
+  EXPECT_EQ(h.Call("ListTagsOfResource", R"({"ResourceArn":")" + arn + R"(/index/x"})").Message(),
+            "One or more parameter values were invalid: Invalid resource arn provided, only table "
+            "or stream is accepted. Provided resource arn: " + arn + "/index/x");
+  EXPECT_EQ(h.Call("ListTagsOfResource",
+                   R"({"ResourceArn":"arn:aws:dynamodb:eu-west-1:000000000000:table/locks"})")
+                .Message(),
+            "Invalid TableArn: Invalid ResourceArn provided as input "
+            "arn:aws:dynamodb:eu-west-1:000000000000:table/locks");
+  EXPECT_EQ(h.Call("TagResource", R"({"ResourceArn":")" + arn + R"(","Tags":[{"Key":"aws:x","Value":"1"}]})")
+                .Message(),
+            "Tag Key cannot be prefixed with aws:, Key: aws:x");
+  EXPECT_EQ(h.Call("TagResource", R"({"ResourceArn":")" + arn + R"(","Tags":[{"Key":"k"}]})").Message(),
+            "The Tag Value provided is invalid, Value: null");
+  EXPECT_EQ(h.Call("TagResource", R"({"ResourceArn":")" + arn +
+                                      R"(","Tags":[{"Key":"k","Value":"1"},{"Key":"k","Value":"2"}]})")
+                .Message(),
+            "Duplicate Tag Keys provided as input: Duplicate Tag Key found k");
+  EXPECT_EQ(h.Call("TagResource", R"({"ResourceArn":")" + arn + R"(","Tags":[]})").Message(),
+            "Atleast one Tag needs to be provided as Input.");
+  EXPECT_EQ(h.Call("UntagResource", R"({"ResourceArn":")" + arn + R"(","TagKeys":[]})").Message(),
+            "Atleast one Tag Key needs to be provided as Input.");
 }
 
 TEST(ServiceTables, EndpointsAndLimits) {
