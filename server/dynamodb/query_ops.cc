@@ -35,14 +35,12 @@ std::vector<std::string> PositionAttributes(const ReadSpec& s) {
   const TableModel& m = s.table.model;
   std::vector<std::string> names = {m.key.hash};
   if (m.key.range) names.push_back(*m.key.range);
+  auto add = [&](const std::string& n) {
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  };
   if (s.index) {
-    for (const auto* n : {&s.index->key.hash}) {
-      if (std::find(names.begin(), names.end(), *n) == names.end()) names.push_back(*n);
-    }
-    if (s.index->key.range &&
-        std::find(names.begin(), names.end(), *s.index->key.range) == names.end()) {
-      names.push_back(*s.index->key.range);
-    }
+    add(s.index->key.hash);
+    if (s.index->key.range) add(*s.index->key.range);
   }
   return names;
 }
@@ -147,61 +145,85 @@ void ReadExclusiveStartKey(const JsonValue& in, ReadSpec& s,
   }
 }
 
-std::string RunRead(RequestContext& ctx, ReadSpec& s) {
+// The page being built by a Query or Scan.
+struct Page {
   JsonOut out;
-  JsonValue items(rapidjson::kArrayType);
-  int64_t count = 0, scanned = 0;
+  JsonValue items{rapidjson::kArrayType};
+  int64_t count = 0;
+  int64_t scanned = 0;
   uint64_t bytes = 0;
   std::optional<Item> last;
   bool stopped = false;
-  CheckStorage(ctx.store().Range(
+};
+
+// One item of a Query/Scan: range check, counting, filter, projection, paging. Returns false to
+// end the page.
+bool Visit(const ReadSpec& s, const storage::StoredItem& stored, Page& page) {
+  Item item = DecodeStoredItem(stored);
+  if (s.range) {
+    auto it = item.find(s.range_attribute);
+    // begins_with is bounded below only; items past the prefix are not part of the range and do
+    // not count as scanned.
+    if (it == item.end() || !expr::MatchesRange(*s.range, it->second)) return true;
+  }
+  ++page.scanned;
+  page.bytes += stored.size;
+  // A global index holds only its projection: filters and projections see that, not the item.
+  Item visible = s.global ? IndexProjection(s, item) : item;
+  if (!s.filter || expr::Evaluate(*s.filter, &visible)) {
+    ++page.count;
+    if (s.select != "COUNT") {
+      Item shown = s.global ? visible : IndexProjection(s, item);
+      if (s.projection) {
+        shown = expr::Project(*s.projection, shown);
+      } else if (s.attributes_to_get) {
+        Item subset;
+        for (const auto& n : *s.attributes_to_get) {
+          auto it = shown.find(n);
+          if (it != shown.end()) subset.emplace(n, it->second);
+        }
+        shown = std::move(subset);
+      }
+      page.items.PushBack(ItemToJson(shown, page.out.alloc()), page.out.alloc());
+    }
+  }
+  page.last = std::move(item);
+  if ((s.limit && page.scanned >= *s.limit) || page.bytes >= kMaxPageBytes) {
+    page.stopped = true;
+    return false;
+  }
+  return true;
+}
+
+std::string RunRead(RequestContext& ctx, ReadSpec& s) {
+  Page page;
+  std::optional<ErrorReply> error;
+  storage::Status st = ctx.store().Range(
       s.query, [&](const storage::ItemKey&, const storage::StoredItem& stored) {
-        Item item = DecodeStoredItem(stored);
-        if (s.range) {
-          auto it = item.find(s.range_attribute);
-          // begins_with is bounded below only; items past the prefix are not part of the
-          // range and do not count as scanned.
-          if (it == item.end() || !expr::MatchesRange(*s.range, it->second)) return true;
-        }
-        ++scanned;
-        bytes += stored.size;
-        last = item;
-        if (!s.filter || expr::Evaluate(*s.filter, &item)) {
-          ++count;
-          if (s.select != "COUNT") {
-            Item shown = IndexProjection(s, item);
-            if (s.projection) {
-              shown = expr::Project(*s.projection, shown);
-            } else if (s.attributes_to_get) {
-              Item subset;
-              for (const auto& n : *s.attributes_to_get) {
-                auto it = shown.find(n);
-                if (it != shown.end()) subset.emplace(n, it->second);
-              }
-              shown = std::move(subset);
-            }
-            items.PushBack(ItemToJson(shown, out.alloc()), out.alloc());
-          }
-        }
-        if ((s.limit && scanned >= *s.limit) || bytes >= kMaxPageBytes) {
-          stopped = true;
+        // Nothing may unwind through storage's snapshot: carry failures out.
+        try {
+          return Visit(s, stored, page);
+        } catch (const ApiError& e) {
+          error = e.reply();
           return false;
         }
-        return true;
-      }));
+      });
+  if (error) Fail(*error);
+  CheckStorage(st);
+  JsonOut& out = page.out;
   JsonValue& doc = out.doc();
-  if (s.select != "COUNT") out.Add(doc, "Items", std::move(items));
-  out.Add(doc, "Count", JsonValue(count));
-  out.Add(doc, "ScannedCount", JsonValue(scanned));
-  if (stopped && last) {
+  if (s.select != "COUNT") out.Add(doc, "Items", std::move(page.items));
+  out.Add(doc, "Count", JsonValue(page.count));
+  out.Add(doc, "ScannedCount", JsonValue(page.scanned));
+  if (page.stopped && page.last) {
     Item key;
     for (const auto& n : PositionAttributes(s)) {
-      auto it = last->find(n);
-      if (it != last->end()) key.emplace(n, it->second);
+      auto it = page.last->find(n);
+      if (it != page.last->end()) key.emplace(n, it->second);
     }
     out.Add(doc, "LastEvaluatedKey", ItemToJson(key, out.alloc()));
   }
-  AddConsumedCapacity(out, doc, s.capacity, s.table.record.name, ReadUnits(bytes, s.consistent));
+  AddConsumedCapacity(out, doc, s.capacity, s.table.record.name, ReadUnits(page.bytes, s.consistent));
   return out.Render();
 }
 

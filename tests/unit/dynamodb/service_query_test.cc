@@ -132,6 +132,12 @@ TEST_F(ServiceQuery, GlobalIndexKeysOnly) {
     EXPECT_TRUE(item.HasMember("kind"));
     EXPECT_FALSE(item.HasMember("v"));  // KEYS_ONLY
   }
+  // A KEYS_ONLY index holds no "v": a filter on it sees nothing there.
+  Reply filtered = h_.Call("Query", R"({"TableName":"events","IndexName":"by-kind","FilterExpression":"v = :x",)"
+                                    R"("KeyConditionExpression":"kind = :k","ExpressionAttributeValues":{":k":{"S":"odd"},":x":{"S":"x"}}})");
+  ASSERT_EQ(filtered.status, 200) << filtered.body;
+  EXPECT_EQ(filtered.json["Count"].GetInt(), 0);
+  EXPECT_EQ(filtered.json["ScannedCount"].GetInt(), 2);
   Reply page = h_.Call("Query", R"({"TableName":"events","IndexName":"by-kind","Limit":1,)"
                                 R"("KeyConditionExpression":"kind = :k","ExpressionAttributeValues":{":k":{"S":"odd"}}})");
   ASSERT_TRUE(page.json.HasMember("LastEvaluatedKey"));
