@@ -27,6 +27,11 @@ class Scanner {
     pos_ += lit.size();
     return true;
   }
+  // Skips `lit` when present; never fails.
+  bool Optional(std::string_view lit) {
+    Literal(lit);
+    return true;
+  }
   // Exactly `digits` decimal digits (or 1..digits when `variable`).
   bool Number(int digits, int* out, bool variable = false) {
     int value = 0, n = 0;
@@ -124,7 +129,7 @@ std::optional<int64_t> ParseHttpDate(std::string_view text) {
   {
     Scanner s(text);
     if (s.OneOf(kShortDays, &wday) && s.Literal(" ") && s.OneOf(kMonths, &month) &&
-        s.Literal(" ") && (s.Literal(" ") || true) && s.Number(2, &day, /*variable=*/true) &&
+        s.Literal(" ") && s.Optional(" ") && s.Number(2, &day, /*variable=*/true) &&
         s.Literal(" ") && s.Number(2, &hour) && s.Literal(":") && s.Number(2, &minute) &&
         s.Literal(":") && s.Number(2, &second) && s.Literal(" ") && s.Number(4, &year) &&
         s.Done()) {
