@@ -85,6 +85,8 @@ constexpr std::array<ErrorInfo, static_cast<size_t>(S3Error::kCount_)> kErrorTab
      "The bucket you are attempting to access must be addressed using the specified endpoint. "
      "Please send all future requests to this endpoint."},
     {"PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold"},
+    {"RequestHeaderSectionTooLarge", 400,
+     "Your request header section exceeds the maximum allowed size."},
     {"RequestTimeTooSkewed", 403,
      "The difference between the request time and the current time is too large."},
     {"ServerSideEncryptionConfigurationNotFoundError", 404,

@@ -66,6 +66,7 @@ enum class S3Error {
   kNotImplemented,
   kPermanentRedirect,
   kPreconditionFailed,
+  kRequestHeaderSectionTooLarge,
   kRequestTimeTooSkewed,
   kServerSideEncryptionConfigurationNotFoundError,
   kServiceUnavailable,

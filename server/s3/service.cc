@@ -190,3 +190,25 @@ http::StartResult Service::Start(http::Request& request) {
 }
 
 }  // namespace skiff::s3
+
+namespace skiff::s3 {
+
+http::Response Service::HeaderTooLarge() {
+  // The header could not be parsed, so nothing about the request is known but its size.
+  RequestContext ctx;
+  ctx.deps = impl_->deps;
+  ctx.request_id = common::NewRequestId();
+  ctx.host_id = common::NewHostId();
+  ctx.record.request_id = ctx.request_id;
+  ctx.record.service = "s3";
+  ctx.record.operation = "Unknown";
+  ErrorReply reply(S3Error::kRequestHeaderSectionTooLarge);
+  if (impl_->deps.config != nullptr) {
+    reply.Field("MaxSizeAllowed", std::to_string(impl_->deps.config->max_header_bytes));
+  }
+  http::Response response = Finalize(ctx, ErrorResponse(ctx, reply));
+  response.close = true;
+  return response;
+}
+
+}  // namespace skiff::s3

@@ -21,6 +21,8 @@ class Service : public http::Handler {
   explicit Service(ServiceDeps deps);
   ~Service() override;
   http::StartResult Start(http::Request& request) override;
+  // S3 answers a header section over its limit with 400 RequestHeaderSectionTooLarge.
+  http::Response HeaderTooLarge() override;
 
  private:
   struct Impl;
