@@ -273,6 +273,9 @@ class LifecycleTest(unittest.TestCase):
         s3.create_bucket(Bucket=bucket)
         s3.put_object(Bucket=bucket, Key="dir/obj.txt", Body=b"survives restarts",
                       ContentType="text/plain", Metadata={"color": "blue"})
+        eu_bucket = h.unique_name("persist-eu")
+        h.make_s3_client(server.endpoint, region="eu-west-1").create_bucket(
+            Bucket=eu_bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
         self.assertEqual(server.stop(), 0)
         self.assertTrue(os.listdir(data_dir), "nothing was written to --data-dir")
 
@@ -283,6 +286,8 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(got["ContentType"], "text/plain")
         self.assertEqual(got["Metadata"], {"color": "blue"})
         self.assertIn(bucket, [b["Name"] for b in s3.list_buckets()["Buckets"]])
+        self.assertEqual(s3.get_bucket_location(Bucket=eu_bucket).get("LocationConstraint"),
+                         "eu-west-1")
         self.assertEqual(server.stop(), 0)
 
     def test_in_memory_keeps_nothing(self):
