@@ -242,6 +242,42 @@ class DynamoBatchTest(DynamoTestCase):
             winner = int(self.get(key)["winner"]["N"])
             self.assertEqual(results[winner], "ok")
 
+    def test_concurrent_counter_updates(self):
+        self.client.put_item(TableName=self.table, Item={"pk": s("counter-race")})
+        errors = []
+
+        def worker():
+            client = self.ddb()
+            try:
+                for _ in range(10):
+                    client.update_item(TableName=self.table, Key={"pk": s("counter-race")},
+                                       UpdateExpression="ADD hits :one",
+                                       ExpressionAttributeValues={":one": {"N": "1"}})
+            except ClientError as e:
+                errors.append(e.response)
+
+        threads = [threading.Thread(target=worker) for _ in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(self.get("counter-race")["hits"], {"N": "160"})
+
+    def test_transact_write_limit_100(self):
+        with self.assertRaises(ClientError) as ctx:
+            self.client.transact_write_items(TransactItems=[
+                {"Put": {"TableName": self.table, "Item": {"pk": s(f"t100-{i}")}}}
+                for i in range(101)])
+        err = self.assertDdbError(ctx.exception, "ValidationException")
+        self.assertIn("at 'transactItems' failed to satisfy constraint: Member must have length "
+                      "less than or equal to 100", err["Message"])
+        self.assertIsNone(self.get("t100-0"))
+        self.client.transact_write_items(TransactItems=[
+            {"Put": {"TableName": self.table, "Item": {"pk": s(f"t100-{i}")}}}
+            for i in range(100)])
+        self.assertIsNotNone(self.get("t100-99"))
+
     # --- Terraform S3 backend with dynamodb_table -------------------------------------------
 
     def test_terraform_lock_sequence(self):

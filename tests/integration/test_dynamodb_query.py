@@ -199,6 +199,36 @@ class DynamoQueryTest(DynamoTestCase):
                     self.query(**kwargs)
                 self.assertDdbError(ctx.exception, "ValidationException", message)
 
+    def test_number_and_binary_sort_order(self):
+        # Sort keys order by numeric value and by unsigned bytes, not by their text.
+        numbers = ["1E+20", "-1E+10", "10.5", "-5.5", "0", "2", "-1", "0.001", "10", "1",
+                   "-0.0000000001", "99999999999999999999999999999999999999"]
+        name = self.new_table(self.client, hash_key=("pk", "S"), range_key=("sk", "N"))
+        for v in numbers:
+            self.client.put_item(TableName=name, Item={"pk": s("n"), "sk": {"N": v}})
+        out = self.client.query(TableName=name, KeyConditionExpression="pk = :p",
+                                ExpressionAttributeValues={":p": s("n")})
+        self.assertEqual([it["sk"]["N"] for it in out["Items"]], [
+            "-10000000000", "-5.5", "-1", "-0.0000000001", "0", "0.001", "1", "2", "10", "10.5",
+            "100000000000000000000", "99999999999999999999999999999999999999"])
+        out = self.client.query(TableName=name, KeyConditionExpression="pk = :p AND sk BETWEEN "
+                                ":a AND :b", ExpressionAttributeValues={
+                                    ":p": s("n"), ":a": n("-2"), ":b": n("1.5")})
+        self.assertEqual([it["sk"]["N"] for it in out["Items"]],
+                         ["-1", "-0.0000000001", "0", "0.001", "1"])
+
+        name = self.new_table(self.client, hash_key=("pk", "S"), range_key=("sk", "B"))
+        blobs = [b"\xff", b"\x00", b"\x7f\x01", b"\x80", b"\x00\x00", b"a"]
+        for v in blobs:
+            self.client.put_item(TableName=name, Item={"pk": s("b"), "sk": {"B": v}})
+        out = self.client.query(TableName=name, KeyConditionExpression="pk = :p",
+                                ExpressionAttributeValues={":p": s("b")})
+        self.assertEqual([it["sk"]["B"] for it in out["Items"]], sorted(blobs))
+        out = self.client.query(TableName=name,
+                                KeyConditionExpression="pk = :p AND begins_with(sk, :x)",
+                                ExpressionAttributeValues={":p": s("b"), ":x": {"B": b"\x00"}})
+        self.assertEqual([it["sk"]["B"] for it in out["Items"]], [b"\x00", b"\x00\x00"])
+
     # --- Scan ----------------------------------------------------------------------------
 
     def all_keys(self):
