@@ -11,7 +11,6 @@ import uuid
 
 from botocore.exceptions import ClientError
 
-import skiff_harness as h
 from test_dynamodb_protocol import DynamoTestCase
 
 CCF = "The conditional request failed"

@@ -8,7 +8,6 @@ import unittest
 from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import ClientError
 
-import skiff_harness as h
 from test_dynamodb_protocol import DynamoTestCase
 
 INVALID = "One or more parameter values were invalid: "

@@ -152,7 +152,8 @@ class DynamoProtocolTest(DynamoTestCase):
             "Check your AWS Secret Access Key and signing method. Consult the service "
             "documentation for details.\n\nThe Canonical String for this request should have "
             "been\n'POST\n/\n"), err)
-        self.assertIn("\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n", err["Message"])
+        self.assertIn("\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n",
+                      err["Message"])
         resp = self.raw_ddb("ListTables", {}, secret_key="nope")
         self.assertRawError(resp, "com.amazon.coral.service#InvalidSignatureException")
 
@@ -173,7 +174,8 @@ class DynamoProtocolTest(DynamoTestCase):
         east, west = self.ddb("us-east-1"), self.ddb("eu-west-1")
         name = self.new_table(east)
         desc = east.describe_table(TableName=name)["Table"]
-        self.assertEqual(desc["TableArn"], f"arn:aws:dynamodb:us-east-1:{h.ACCOUNT_ID}:table/{name}")
+        self.assertEqual(desc["TableArn"],
+                         f"arn:aws:dynamodb:us-east-1:{h.ACCOUNT_ID}:table/{name}")
         with self.assertRaises(ClientError) as ctx:
             west.describe_table(TableName=name)
         self.assertDdbError(ctx.exception, "ResourceNotFoundException", table_not_found(name))

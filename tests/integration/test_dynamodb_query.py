@@ -57,7 +57,8 @@ class DynamoQueryTest(DynamoTestCase):
         return [it["sk"]["S"] for it in items]
 
     def test_partition_query_sorted(self):
-        out = self.query(KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": s("p1")})
+        out = self.query(KeyConditionExpression="pk = :p",
+                         ExpressionAttributeValues={":p": s("p1")})
         self.assertEqual(self.sks(out["Items"]), [f"item#{i:02d}" for i in range(N_ITEMS)])
         self.assertEqual(out["Count"], N_ITEMS)
         self.assertEqual(out["ScannedCount"], N_ITEMS)
@@ -117,7 +118,8 @@ class DynamoQueryTest(DynamoTestCase):
         self.assertEqual(out["Count"], N_ITEMS)
         self.assertEqual(out["ScannedCount"], N_ITEMS)
         self.assertNotIn("Items", out)
-        out = self.query(KeyConditionExpression="pk = :p", FilterExpression="odd = :t AND i > :five",
+        out = self.query(KeyConditionExpression="pk = :p",
+                         FilterExpression="odd = :t AND i > :five",
                          ExpressionAttributeValues={":p": s("p1"), ":t": {"BOOL": True},
                                                     ":five": n(5)})
         self.assertEqual(self.sks(out["Items"]), [f"item#{i:02d}" for i in range(7, 20, 2)])

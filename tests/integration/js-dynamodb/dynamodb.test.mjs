@@ -137,7 +137,9 @@ test("query with key conditions, order, filter and pagination", async () => {
   for (let i = 0; i < 12; i++) items.push({ pk: "q", sk: i, even: i % 2 === 0 });
   for (let start = 0; start < items.length; start += 6) {
     const out = await doc.send(new BatchWriteCommand({
-      RequestItems: { [table]: items.slice(start, start + 6).map((Item) => ({ PutRequest: { Item } })) },
+      RequestItems: {
+        [table]: items.slice(start, start + 6).map((Item) => ({ PutRequest: { Item } })),
+      },
     }));
     assert.deepEqual(out.UnprocessedItems, {});
   }
@@ -171,7 +173,9 @@ test("query with key conditions, order, filter and pagination", async () => {
   assert.equal(scan.Items, undefined);
 
   const got = await doc.send(new BatchGetCommand({
-    RequestItems: { [table]: { Keys: [{ pk: "q", sk: 1 }, { pk: "q", sk: 11 }, { pk: "q", sk: 99 }] } },
+    RequestItems: {
+      [table]: { Keys: [{ pk: "q", sk: 1 }, { pk: "q", sk: 11 }, { pk: "q", sk: 99 }] },
+    },
   }));
   assert.deepEqual(got.Responses[table].map((it) => num(it.sk)).sort(), ["1", "11"]);
 });
