@@ -81,5 +81,23 @@ http::StartResult ListObjects(const Ctx& ctx, bool v2);
 http::StartResult PutObject(const Ctx& ctx);
 http::StartResult GetObject(const Ctx& ctx);  // GET and HEAD
 http::StartResult DeleteObject(const Ctx& ctx);
+// Bucket configuration (config_ops.cc, config_versioning.cc): the route's operation names the
+// document.
+http::StartResult PutBucketConfig(const Ctx& ctx);
+http::StartResult GetBucketConfig(const Ctx& ctx);
+http::StartResult DeleteBucketConfig(const Ctx& ctx);
+http::StartResult PutBucketVersioning(const Ctx& ctx);
+http::StartResult GetBucketVersioning(const Ctx& ctx);
+// CORS (config_cors.cc): OPTIONS preflight, and the Access-Control-* headers that Finalize
+// adds to real responses whose Origin matches a rule of the bucket.
+http::StartResult CorsPreflight(const Ctx& ctx);
+void AddCorsHeaders(RequestContext& ctx, http::Response* response);
+// Object sub-resources (config_object_ops.cc).
+http::StartResult PutObjectTagging(const Ctx& ctx);
+http::StartResult GetObjectTagging(const Ctx& ctx);
+http::StartResult DeleteObjectTagging(const Ctx& ctx);
+http::StartResult PutObjectAcl(const Ctx& ctx);
+http::StartResult GetObjectAcl(const Ctx& ctx);
+http::StartResult GetObjectAttributes(const Ctx& ctx);
 
 }  // namespace skiff::s3

@@ -7,6 +7,8 @@
 namespace skiff::s3 {
 
 http::Response Finalize(RequestContext& ctx, http::Response response) {
+  // A browser's real request whose Origin matches a CORS rule of the bucket.
+  AddCorsHeaders(ctx, &response);
   response.headers.Set("x-amz-request-id", ctx.request_id);
   response.headers.Set("x-amz-id-2", ctx.host_id);
   response.headers.Set("Date", common::HttpDate(common::NowMillis()));

@@ -31,6 +31,19 @@ enum class Handler {
   kGetObject,
   kHeadObject,
   kDeleteObject,
+  // Bucket configuration documents (s3-config): the row's operation names the document.
+  kPutBucketConfig,
+  kGetBucketConfig,
+  kDeleteBucketConfig,
+  kPutBucketVersioning,
+  kGetBucketVersioning,
+  kPreflight,
+  kPutObjectTagging,
+  kGetObjectTagging,
+  kDeleteObjectTagging,
+  kPutObjectAcl,
+  kGetObjectAcl,
+  kGetObjectAttributes,
 };
 
 struct Route {

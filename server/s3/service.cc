@@ -103,6 +103,30 @@ http::StartResult Dispatch(const Ctx& ctx) {
       return GetObject(ctx);
     case Handler::kDeleteObject:
       return DeleteObject(ctx);
+    case Handler::kPutBucketConfig:
+      return PutBucketConfig(ctx);
+    case Handler::kGetBucketConfig:
+      return GetBucketConfig(ctx);
+    case Handler::kDeleteBucketConfig:
+      return DeleteBucketConfig(ctx);
+    case Handler::kPutBucketVersioning:
+      return PutBucketVersioning(ctx);
+    case Handler::kGetBucketVersioning:
+      return GetBucketVersioning(ctx);
+    case Handler::kPreflight:
+      return CorsPreflight(ctx);
+    case Handler::kPutObjectTagging:
+      return PutObjectTagging(ctx);
+    case Handler::kGetObjectTagging:
+      return GetObjectTagging(ctx);
+    case Handler::kDeleteObjectTagging:
+      return DeleteObjectTagging(ctx);
+    case Handler::kPutObjectAcl:
+      return PutObjectAcl(ctx);
+    case Handler::kGetObjectAcl:
+      return GetObjectAcl(ctx);
+    case Handler::kGetObjectAttributes:
+      return GetObjectAttributes(ctx);
     case Handler::kNotImplemented:
       break;
   }

@@ -62,9 +62,11 @@ TEST(RouteMatch, Examples) {
   EXPECT_EQ(Route1("GET", Scope::kBucket, "list-type=1")->operation, "ListObjects");
   EXPECT_EQ(Route1("GET", Scope::kBucket, "prefix=a&x-id=ListObjects")->operation, "ListObjects");
   EXPECT_EQ(Route1("GET", Scope::kBucket, "location")->operation, "GetBucketLocation");
-  EXPECT_EQ(Route1("GET", Scope::kBucket, "versioning")->handler, Handler::kNotImplemented);
+  EXPECT_EQ(Route1("GET", Scope::kBucket, "versioning")->handler, Handler::kGetBucketVersioning);
+  EXPECT_EQ(Route1("GET", Scope::kBucket, "metrics")->handler, Handler::kNotImplemented);
   EXPECT_EQ(Route1("PUT", Scope::kBucket, "")->operation, "CreateBucket");
-  EXPECT_EQ(Route1("PUT", Scope::kBucket, "cors")->handler, Handler::kNotImplemented);
+  EXPECT_EQ(Route1("PUT", Scope::kBucket, "cors")->handler, Handler::kPutBucketConfig);
+  EXPECT_EQ(Route1("PUT", Scope::kBucket, "inventory")->handler, Handler::kNotImplemented);
   EXPECT_EQ(Route1("PUT", Scope::kObject, "x-id=PutObject")->operation, "PutObject");
   EXPECT_EQ(Route1("PUT", Scope::kObject, "", "x-amz-copy-source")->operation, "CopyObject");
   EXPECT_EQ(Route1("PUT", Scope::kObject, "partNumber=1&uploadId=u")->operation, "UploadPart");

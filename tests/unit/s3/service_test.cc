@@ -651,10 +651,10 @@ TEST_F(S3ServiceTest, ListObjectsV2AndV1) {
 
 TEST_F(S3ServiceTest, UnimplementedAndUnroutable) {
   ASSERT_EQ(Send("PUT", "/bkt-b5").status, 200);
-  Reply r = Send("GET", "/bkt-b5?versioning");
+  Reply r = Send("GET", "/bkt-b5?metrics");
   EXPECT_EQ(r.status, 501);
   EXPECT_TRUE(r.Has("<Code>NotImplemented</Code>"));
-  r = Send("PUT", "/bkt-b5/k?tagging", "<Tagging/>");
+  r = Send("PUT", "/bkt-b5/k?retention", "<Retention/>");
   EXPECT_EQ(r.status, 501);
   r = Send("POST", "/bkt-b5/k");
   EXPECT_EQ(r.status, 405);
