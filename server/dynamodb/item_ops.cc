@@ -115,8 +115,9 @@ std::string PutItem(RequestContext& ctx) {
 
   JsonOut out;
   if (rv == "ALL_OLD" && outcome.old) AddAttributes(out, *outcome.old);
+  const IndexUnits index_units = WriteIndexUnits(t.model, outcome.old, item);
   AddConsumedCapacity(out, out.doc(), capacity, t.record.name,
-                      WriteUnits(std::max(outcome.old_size, outcome.new_size)));
+                      WriteUnits(std::max(outcome.old_size, outcome.new_size)), &index_units);
   if (ReturnCollectionMetrics(in)) AddCollectionMetrics(out, t.model, item);
   return out.Render();
 }
@@ -185,7 +186,9 @@ std::string DeleteItem(RequestContext& ctx) {
 
   JsonOut out;
   if (rv == "ALL_OLD" && outcome.old) AddAttributes(out, *outcome.old);
-  AddConsumedCapacity(out, out.doc(), capacity, t.record.name, WriteUnits(outcome.old_size));
+  const IndexUnits index_units = WriteIndexUnits(t.model, outcome.old, std::nullopt);
+  AddConsumedCapacity(out, out.doc(), capacity, t.record.name, WriteUnits(outcome.old_size),
+                      &index_units);
   if (ReturnCollectionMetrics(in)) AddCollectionMetrics(out, t.model, key_item);
   return out.Render();
 }
@@ -248,8 +251,9 @@ std::string UpdateItem(RequestContext& ctx) {
       if (!s.empty()) AddAttributes(out, s);
     }
   }
+  const IndexUnits index_units = WriteIndexUnits(t.model, outcome.old, outcome.now);
   AddConsumedCapacity(out, out.doc(), capacity, t.record.name,
-                      WriteUnits(std::max(outcome.old_size, outcome.new_size)));
+                      WriteUnits(std::max(outcome.old_size, outcome.new_size)), &index_units);
   if (ReturnCollectionMetrics(in)) AddCollectionMetrics(out, t.model, key_item);
   return out.Render();
 }

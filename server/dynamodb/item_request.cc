@@ -108,16 +108,75 @@ void AddCollectionMetrics(JsonOut& out, const TableModel& model, const Item& ite
   out.Add(out.doc(), "ItemCollectionMetrics", std::move(metrics));
 }
 
+IndexUnits WriteIndexUnits(const TableModel& model, const std::optional<Item>& old_item,
+                           const std::optional<Item>& new_item) {
+  IndexUnits out;
+  auto projected = [&](const SecondaryIndex& index, const Item& item) -> std::optional<Item> {
+    std::vector<std::string> keys = {index.key.hash};
+    if (index.key.range) keys.push_back(*index.key.range);
+    for (const auto& k : keys) {
+      if (!item.count(k)) return std::nullopt;  // no row in this index
+    }
+    if (index.projection.type == "ALL") return item;
+    keys.push_back(model.key.hash);
+    if (model.key.range) keys.push_back(*model.key.range);
+    for (const auto& n : index.projection.non_key) keys.push_back(n);
+    Item p;
+    for (const auto& k : keys) {
+      auto it = item.find(k);
+      if (it != item.end()) p.emplace(k, it->second);
+    }
+    return p;
+  };
+  auto account = [&](const SecondaryIndex& index, std::vector<std::pair<std::string, double>>& list) {
+    auto before = old_item ? projected(index, *old_item) : std::nullopt;
+    auto after = new_item ? projected(index, *new_item) : std::nullopt;
+    if (!before && !after) return;
+    double units = 0;
+    bool same_key = before && after && before->at(index.key.hash) == after->at(index.key.hash) &&
+                    (!index.key.range || before->at(*index.key.range) == after->at(*index.key.range));
+    if (same_key) {
+      units = WriteUnits(std::max(ItemSize(*before), ItemSize(*after)));
+    } else {
+      if (before) units += WriteUnits(ItemSize(*before));
+      if (after) units += WriteUnits(ItemSize(*after));
+    }
+    list.emplace_back(index.name, units);
+  };
+  for (const auto& g : model.gsis) account(g, out.global);
+  for (const auto& l : model.lsis) account(l, out.local);
+  return out;
+}
+
 void AddConsumedCapacity(JsonOut& out, JsonValue& parent, const std::optional<std::string>& mode,
-                         const std::string& table, double units) {
+                         const std::string& table, double units, const IndexUnits* indexes) {
   if (!mode) return;
+  double total = units;
+  if (indexes) {
+    for (const auto& [n, u] : indexes->global) total += u;
+    for (const auto& [n, u] : indexes->local) total += u;
+  }
   JsonValue c(rapidjson::kObjectType);
   out.Add(c, "TableName", out.Str(table));
-  out.Add(c, "CapacityUnits", JsonValue(units));
+  out.Add(c, "CapacityUnits", JsonValue(total));
   if (*mode == "INDEXES") {
     JsonValue t(rapidjson::kObjectType);
     out.Add(t, "CapacityUnits", JsonValue(units));
     out.Add(c, "Table", std::move(t));
+    auto itemize = [&](const char* member, const std::vector<std::pair<std::string, double>>& list) {
+      if (list.empty()) return;
+      JsonValue m(rapidjson::kObjectType);
+      for (const auto& [n, u] : list) {
+        JsonValue e(rapidjson::kObjectType);
+        out.Add(e, "CapacityUnits", JsonValue(u));
+        out.Add(m, n, std::move(e));
+      }
+      out.Add(c, member, std::move(m));
+    };
+    if (indexes) {
+      itemize("LocalSecondaryIndexes", indexes->local);
+      itemize("GlobalSecondaryIndexes", indexes->global);
+    }
   }
   out.Add(parent, "ConsumedCapacity", std::move(c));
 }

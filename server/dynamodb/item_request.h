@@ -6,6 +6,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "server/dynamodb/context.h"
 #include "server/dynamodb/expr/resolve.h"
@@ -50,9 +52,20 @@ bool ReturnCollectionMetrics(const JsonValue& input);
 // Adds "ItemCollectionMetrics" for a write to a table with local secondary indexes: the item
 // collection's key and DynamoDB's size estimate range in GB.
 void AddCollectionMetrics(JsonOut& out, const TableModel& model, const Item& item);
-// Adds "ConsumedCapacity" for one table access.
+// Write units a write spent on secondary indexes, per index name.
+struct IndexUnits {
+  std::vector<std::pair<std::string, double>> global;
+  std::vector<std::pair<std::string, double>> local;
+};
+// An index row removed or added costs the units of its projected size; a row whose index key
+// changed costs both (a delete and a put).
+IndexUnits WriteIndexUnits(const TableModel& model, const std::optional<Item>& old_item,
+                           const std::optional<Item>& new_item);
+// Adds "ConsumedCapacity" for one table access: CapacityUnits is the total including indexes;
+// mode INDEXES also itemizes Table, GlobalSecondaryIndexes and LocalSecondaryIndexes.
 void AddConsumedCapacity(JsonOut& out, JsonValue& parent, const std::optional<std::string>& mode,
-                         const std::string& table, double units);
+                         const std::string& table, double units,
+                         const IndexUnits* indexes = nullptr);
 // DynamoDB's accounting: writes 1 unit per started KB, reads 1 unit per started 4 KB (half for
 // eventually consistent reads); never below one write unit / half a read unit.
 double WriteUnits(uint64_t bytes);

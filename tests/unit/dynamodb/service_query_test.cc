@@ -238,7 +238,18 @@ TEST_F(ServiceQuery, IndexFollowsWrites) {
                                              R"("UpdateExpression":"SET kind = :k","ExpressionAttributeValues":{":k":{"N":"1"}}})");
   EXPECT_EQ(wrong_update.Message(), wrong.Message());
   Reply d = h_.Call("DescribeTable", R"({"TableName":"events"})");
-  EXPECT_EQ(d.json["Table"]["GlobalSecondaryIndexes"][0]["ItemCount"].GetInt(), 3);  // -5, 10, 100
+  EXPECT_EQ(d.json["Table"]["GlobalSecondaryIndexes"][0]["ItemCount"].GetInt(), 3);
+  // Index writes are part of the consumed capacity: moving an item to another index key costs a
+  // delete and a put in the index.
+  Reply cap = h_.Call("UpdateItem", R"({"TableName":"events","Key":{"pk":{"S":"a"},"sk":{"N":"10"}},)"
+                                    R"("UpdateExpression":"SET kind = :k","ExpressionAttributeValues":{":k":{"S":"even"}},)"
+                                    R"("ReturnConsumedCapacity":"INDEXES"})");
+  ASSERT_EQ(cap.status, 200) << cap.body;
+  EXPECT_EQ(cap.body, R"({"ConsumedCapacity":{"TableName":"events","CapacityUnits":3.0,)"
+                      R"("Table":{"CapacityUnits":1.0},"GlobalSecondaryIndexes":{"by-kind":{"CapacityUnits":2.0}}}})");
+  Reply plain = h_.Call("PutItem", R"({"TableName":"events","Item":{"pk":{"S":"q"},"sk":{"N":"1"}},)"
+                                   R"("ReturnConsumedCapacity":"TOTAL"})");
+  EXPECT_EQ(plain.body, R"({"ConsumedCapacity":{"TableName":"events","CapacityUnits":1.0}})");  // -5, 10, 100
 }
 
 }  // namespace
