@@ -25,6 +25,8 @@
 
 namespace skiff::storage {
 
+class MultipartStore;  // storage/multipart.h
+
 // Ordered name/value pairs that the protocol layer stores with an object or upload
 // (Content-Type, x-amz-meta-*, SSE settings, ACL, tags, ...). Storage does not interpret them.
 using Attributes = std::vector<std::pair<std::string, std::string>>;
@@ -201,6 +203,9 @@ class ObjectStore {
                                         std::string_view version_id,
                                         const Attributes& attributes) = 0;
   virtual Result<ListOutput> List(const ListInput& input) = 0;
+
+  // Multipart uploads kept in the same database (nullptr for stores without them).
+  virtual MultipartStore* multipart() { return nullptr; }
 };
 
 }  // namespace skiff::storage

@@ -124,8 +124,17 @@ Result<ObjectRecord> PutInTransaction(ConnectionPool& pool, const PutObjectInput
                                       std::vector<int64_t>& garbage) {
   Result<std::unique_ptr<WriteTransaction>> txn = WriteTransaction::Begin(pool);
   if (!txn.ok()) return txn.status();
-  sqlite::Connection& conn = (*txn)->conn();
+  Result<ObjectRecord> record = CommitObjectVersion((*txn)->conn(), input, garbage);
+  if (!record.ok()) return record;
+  Status status = (*txn)->Commit();
+  if (!status.ok()) return status;
+  return record;
+}
 
+}  // namespace
+
+Result<ObjectRecord> CommitObjectVersion(sqlite::Connection& conn, const PutObjectInput& input,
+                                         std::vector<int64_t>& garbage) {
   Result<std::string> versioning = BucketVersioning(conn, input.bucket);
   if (!versioning.ok()) return versioning.status();
   Status status = CheckCondition(conn, input);
@@ -170,12 +179,8 @@ Result<ObjectRecord> PutInTransaction(ConnectionPool& pool, const PutObjectInput
   record.blob_id = input.blob.id;
   Result<int64_t> seq = InsertObject(conn, record);
   if (!seq.ok()) return seq.status();
-  status = (*txn)->Commit();
-  if (!status.ok()) return status;
   return record;
 }
-
-}  // namespace
 
 Result<ObjectRecord> SqliteObjectStore::PutObject(const PutObjectInput& input) {
   if (input.blob.id == 0 && input.blob.size != 0) {

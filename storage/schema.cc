@@ -123,6 +123,46 @@ CREATE TABLE dynamo_index (
 ) WITHOUT ROWID;
 CREATE INDEX dynamo_index_by_item ON dynamo_index(table_id, pk, sk);
 )sql"},
+      // Multipart uploads. A part owns a 'committed' blob. Uploads have no foreign key to their
+      // bucket: deleting a bucket (which S3 allows while uploads are in progress) or resetting
+      // the store discards its uploads through the trigger, which marks their part blobs
+      // garbage for the sweep at the next open.
+      {3, R"sql(
+CREATE TABLE multipart_uploads (
+  upload_id          TEXT PRIMARY KEY,
+  bucket             TEXT NOT NULL,
+  key                TEXT NOT NULL,
+  initiated_ms       INTEGER NOT NULL,
+  owner              TEXT NOT NULL,
+  attributes         BLOB,
+  storage_class      TEXT NOT NULL DEFAULT '',
+  checksum_algorithm TEXT NOT NULL DEFAULT '',
+  checksum_type      TEXT NOT NULL DEFAULT '',
+  seq                INTEGER NOT NULL               -- initiation order among equal keys
+);
+CREATE INDEX multipart_uploads_by_key ON multipart_uploads(bucket, key, seq);
+
+CREATE TABLE multipart_parts (
+  upload_id        TEXT NOT NULL REFERENCES multipart_uploads(upload_id),
+  part_number      INTEGER NOT NULL,
+  size             INTEGER NOT NULL,
+  etag             TEXT NOT NULL,
+  last_modified_ms INTEGER NOT NULL,
+  checksum_value   TEXT NOT NULL DEFAULT '',
+  blob_id          INTEGER REFERENCES blobs(id),
+  PRIMARY KEY (upload_id, part_number)
+);
+CREATE INDEX multipart_parts_by_blob ON multipart_parts(blob_id);
+
+CREATE TRIGGER multipart_uploads_of_deleted_bucket AFTER DELETE ON buckets BEGIN
+  UPDATE blobs SET state = 'garbage' WHERE id IN (
+    SELECT p.blob_id FROM multipart_parts p JOIN multipart_uploads u USING (upload_id)
+    WHERE u.bucket = OLD.name);
+  DELETE FROM multipart_parts WHERE upload_id IN (
+    SELECT upload_id FROM multipart_uploads WHERE bucket = OLD.name);
+  DELETE FROM multipart_uploads WHERE bucket = OLD.name;
+END;
+)sql"},
   };
   return kMigrations;
 }

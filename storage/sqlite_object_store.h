@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "storage/object_store.h"
 #include "storage/sqlite.h"
@@ -13,7 +14,8 @@ namespace skiff::storage {
 
 class SqliteObjectStore : public ObjectStore {
  public:
-  explicit SqliteObjectStore(std::shared_ptr<StoreCore> core) : core_(std::move(core)) {}
+  explicit SqliteObjectStore(std::shared_ptr<StoreCore> core);
+  ~SqliteObjectStore() override;
 
   Status CreateBucket(const Bucket& bucket) override;
   Result<Bucket> GetBucket(std::string_view name) override;
@@ -38,9 +40,11 @@ class SqliteObjectStore : public ObjectStore {
   Status UpdateObjectAttributes(std::string_view bucket, std::string_view key,
                                 std::string_view version_id, const Attributes& attributes) override;
   Result<ListOutput> List(const ListInput& input) override;
+  MultipartStore* multipart() override;
 
  private:
   std::shared_ptr<StoreCore> core_;
+  std::unique_ptr<MultipartStore> multipart_;  // storage/multipart.cc
 };
 
 // --- helpers shared by the object_*.cc and listing.cc files ---
@@ -60,5 +64,12 @@ Result<std::string> BucketVersioning(sqlite::Connection& conn, std::string_view 
 // Reads the current version (version_id empty) or that version. kNotFound when absent.
 Status FindObject(sqlite::Connection& conn, std::string_view bucket, std::string_view key,
                   std::string_view version_id, ObjectRecord& record, int64_t* seq = nullptr);
+
+// The body of PutObject inside the caller's write transaction: checks the condition, claims the
+// staged blob, applies the bucket's versioning rules and inserts the new current version. Blobs
+// of replaced versions are appended to `garbage` (release them after the commit). Also used by
+// CompleteMultipartUpload, whose stitched blob is committed the same way.
+Result<ObjectRecord> CommitObjectVersion(sqlite::Connection& conn, const PutObjectInput& input,
+                                         std::vector<int64_t>& garbage);
 
 }  // namespace skiff::storage
