@@ -2,6 +2,7 @@
 // one boundary where ApiError and unexpected exceptions become error answers.
 #include "server/dynamodb/service.h"
 
+#include <cctype>
 #include <chrono>
 #include <exception>
 #include <string>
@@ -25,13 +26,28 @@ std::string Crc32Decimal(std::string_view body) {
   return std::to_string(value);
 }
 
-// Headers every DynamoDB answer carries, the journal status, and the access line.
+// The request's media type without parameters, lower-cased.
+std::string MediaType(const http::Request& request) {
+  std::string_view v = request.headers.Get("Content-Type");
+  v = v.substr(0, v.find(';'));
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  std::string out(v);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Headers every DynamoDB answer carries, the journal status, and the access line. DynamoDB
+// answers application/json requests in application/json, everything else in
+// application/x-amz-json-1.0.
 http::Response Finalize(RequestContext& ctx, int status, std::string body) {
   http::Response r;
   r.status = status;
   r.headers.Set("Server", "Server");
   r.headers.Set("Date", common::HttpDate(common::NowMillis()));
-  r.headers.Set("Content-Type", "application/x-amz-json-1.0");
+  r.headers.Set("Content-Type", MediaType(ctx.request) == "application/json"
+                                    ? "application/json"
+                                    : "application/x-amz-json-1.0");
   r.headers.Set("x-amzn-RequestId", ctx.request_id);
   r.headers.Set("x-amz-crc32", Crc32Decimal(body));
   r.body = std::move(body);
@@ -70,7 +86,17 @@ http::Response Handle(RequestContext& ctx, std::string body) {
                       : std::string(target);
   ctx.record.operation = ctx.operation.empty() ? "Unknown" : ctx.operation;
 
-  // DynamoDB's front end checks, in order: JSON framing, the operation, then the signature.
+  // DynamoDB's front end checks, in order: method and media type, JSON framing, the operation,
+  // then the signature. A body of another media type is not routed to DynamoDB at all.
+  const std::string media = MediaType(ctx.request);
+  if (ctx.request.method != "POST" ||
+      (!body.empty() && media != "application/json" && media != "application/x-amz-json-1.0")) {
+    ctx.record.error_code = std::string(Info(DdbError::kUnknownOperationException).code);
+    ctx.record.error_detail = "not a DynamoDB JSON request (method or Content-Type)";
+    http::Response r = Finalize(ctx, 404, "<UnknownOperationException/>\n");
+    r.headers.Remove("Content-Type");
+    return r;
+  }
   ctx.input = ParseBody(body);
   Operation op = target.starts_with(kTargetPrefix) ? FindOperation(ctx.operation) : nullptr;
   if (!op) {

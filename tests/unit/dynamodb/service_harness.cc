@@ -44,7 +44,7 @@ http::Request Harness::BuildRequest(std::string_view target, std::string_view bo
   r.method = "POST";
   r.target = r.path = "/";
   r.headers.Add("Host", "localhost:4566");
-  r.headers.Add("Content-Type", "application/x-amz-json-1.0");
+  r.headers.Add("Content-Type", o.content_type);
   if (!target.empty()) r.headers.Add("X-Amz-Target", std::string(target));
   r.content_length = body.size();
   if (!o.sign) return r;

@@ -32,6 +32,7 @@ struct SignOptions {
   std::chrono::system_clock::time_point time = std::chrono::system_clock::now();
   bool sign = true;
   bool tamper_body_after_signing = false;
+  std::string content_type = "application/x-amz-json-1.0";
 };
 
 class Harness {

@@ -108,6 +108,25 @@ TEST(ServiceFrontDoor, UnknownOperation) {
   EXPECT_EQ(r.ErrorCode(), "UnknownOperationException");
 }
 
+TEST(ServiceFrontDoor, MediaTypeAndMethod) {
+  Harness h;
+  http::Request req = h.BuildRequest("DynamoDB_20120810.ListTables", "{}", {});
+  req.headers.Set("Content-Type", "text/plain");
+  Reply r = h.Send(req, "{}");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body, "<UnknownOperationException/>\n");
+  req = h.BuildRequest("DynamoDB_20120810.ListTables", "{}", {});
+  req.method = "PUT";
+  EXPECT_EQ(h.Send(req, "{}").status, 404);
+  EXPECT_EQ(h.Call("ListTables", "{}").headers.Get("Content-Type"), "application/x-amz-json-1.0");
+  // application/json is answered in kind.
+  SignOptions json;
+  json.content_type = "application/json; charset=utf-8";
+  Reply plain = h.Call("ListTables", "{}", json);
+  EXPECT_EQ(plain.status, 200);
+  EXPECT_EQ(plain.headers.Get("Content-Type"), "application/json");
+}
+
 TEST(ServiceFrontDoor, MalformedJsonIsSerializationException) {
   Harness h;
   for (std::string body : {"{", "[]", "\"x\"", "{\"TableName\":}"}) {
