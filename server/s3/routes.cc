@@ -81,9 +81,9 @@ constexpr Route kRoutes[] = {
     {"GET", kBkt, "requestPayment", "", "", "GetBucketRequestPayment", H::kGetBucketConfig},
     {"GET", kBkt, "session", "", "", "CreateSession", H::kNotImplemented},
     {"GET", kBkt, "tagging", "", "", "GetBucketTagging", H::kGetBucketConfig},
-    {"GET", kBkt, "uploads", "", "", "ListMultipartUploads", H::kNotImplemented},
+    {"GET", kBkt, "uploads", "", "", "ListMultipartUploads", H::kListMultipartUploads},
     {"GET", kBkt, "versioning", "", "", "GetBucketVersioning", H::kGetBucketVersioning},
-    {"GET", kBkt, "versions", "", "", "ListObjectVersions", H::kNotImplemented},
+    {"GET", kBkt, "versions", "", "", "ListObjectVersions", H::kListObjectVersions},
     {"GET", kBkt, "website", "", "", "GetBucketWebsite", H::kGetBucketConfig},
     {"GET", kBkt, "list-type=2", "", "", "ListObjectsV2", H::kListObjectsV2},
     {"GET", kBkt, "", "", "", "ListObjects", H::kListObjects},
@@ -112,7 +112,7 @@ constexpr Route kRoutes[] = {
 
     // --- bucket, HEAD / POST ---
     {"HEAD", kBkt, "", "", "", "HeadBucket", H::kHeadBucket},
-    {"POST", kBkt, "delete", "", "", "DeleteObjects", H::kNotImplemented},
+    {"POST", kBkt, "delete", "", "", "DeleteObjects", H::kDeleteObjects},
     {"POST", kBkt, "metadataConfiguration", "", "", "CreateBucketMetadataConfiguration",
      H::kNotImplemented},
     {"POST", kBkt, "metadataTable", "", "", "CreateBucketMetadataTableConfiguration",
@@ -128,9 +128,9 @@ constexpr Route kRoutes[] = {
     {"PUT", kObj, "retention", "", "", "PutObjectRetention", H::kNotImplemented},
     {"PUT", kObj, "tagging", "", "", "PutObjectTagging", H::kPutObjectTagging},
     {"PUT", kObj, "partNumber", "uploadId", "x-amz-copy-source", "UploadPartCopy",
-     H::kNotImplemented},
-    {"PUT", kObj, "partNumber", "uploadId", "", "UploadPart", H::kNotImplemented},
-    {"PUT", kObj, "", "", "x-amz-copy-source", "CopyObject", H::kNotImplemented},
+     H::kUploadPartCopy},
+    {"PUT", kObj, "partNumber", "uploadId", "", "UploadPart", H::kUploadPart},
+    {"PUT", kObj, "", "", "x-amz-copy-source", "CopyObject", H::kCopyObject},
     {"PUT", kObj, "", "", "", "PutObject", H::kPutObject},
 
     // --- object, GET ---
@@ -140,18 +140,18 @@ constexpr Route kRoutes[] = {
     {"GET", kObj, "retention", "", "", "GetObjectRetention", H::kNotImplemented},
     {"GET", kObj, "tagging", "", "", "GetObjectTagging", H::kGetObjectTagging},
     {"GET", kObj, "torrent", "", "", "GetObjectTorrent", H::kNotImplemented},
-    {"GET", kObj, "uploadId", "", "", "ListParts", H::kNotImplemented},
+    {"GET", kObj, "uploadId", "", "", "ListParts", H::kListParts},
     {"GET", kObj, "", "", "", "GetObject", H::kGetObject},
 
     // --- object, HEAD / DELETE / POST ---
     {"HEAD", kObj, "", "", "", "HeadObject", H::kHeadObject},
     {"DELETE", kObj, "tagging", "", "", "DeleteObjectTagging", H::kDeleteObjectTagging},
-    {"DELETE", kObj, "uploadId", "", "", "AbortMultipartUpload", H::kNotImplemented},
+    {"DELETE", kObj, "uploadId", "", "", "AbortMultipartUpload", H::kAbortMultipartUpload},
     {"DELETE", kObj, "", "", "", "DeleteObject", H::kDeleteObject},
     {"POST", kObj, "restore", "", "", "RestoreObject", H::kNotImplemented},
     {"POST", kObj, "select", "", "", "SelectObjectContent", H::kNotImplemented},
-    {"POST", kObj, "uploads", "", "", "CreateMultipartUpload", H::kNotImplemented},
-    {"POST", kObj, "uploadId", "", "", "CompleteMultipartUpload", H::kNotImplemented},
+    {"POST", kObj, "uploads", "", "", "CreateMultipartUpload", H::kCreateMultipartUpload},
+    {"POST", kObj, "uploadId", "", "", "CompleteMultipartUpload", H::kCompleteMultipartUpload},
 
     // --- CORS preflight: browsers send it unsigned (see AllowsAnonymous) ---
     {"OPTIONS", kBkt, "", "", "", "PreflightBucket", H::kPreflight},

@@ -44,6 +44,17 @@ enum class Handler {
   kPutObjectAcl,
   kGetObjectAcl,
   kGetObjectAttributes,
+  // Multipart uploads, copies, batch deletes, version listing (s3-objects).
+  kCreateMultipartUpload,
+  kUploadPart,
+  kUploadPartCopy,
+  kCompleteMultipartUpload,
+  kAbortMultipartUpload,
+  kListParts,
+  kListMultipartUploads,
+  kCopyObject,
+  kDeleteObjects,
+  kListObjectVersions,
 };
 
 struct Route {

@@ -9,6 +9,7 @@
 
 #include "server/s3/bucket_names.h"
 #include "server/s3/context.h"
+#include "server/s3/object_ops.h"
 
 namespace skiff::s3 {
 namespace {
@@ -127,6 +128,26 @@ http::StartResult Dispatch(const Ctx& ctx) {
       return GetObjectAcl(ctx);
     case Handler::kGetObjectAttributes:
       return GetObjectAttributes(ctx);
+    case Handler::kCreateMultipartUpload:
+      return CreateMultipartUpload(ctx);
+    case Handler::kUploadPart:
+      return UploadPart(ctx);
+    case Handler::kUploadPartCopy:
+      return UploadPartCopy(ctx);
+    case Handler::kCompleteMultipartUpload:
+      return CompleteMultipartUpload(ctx);
+    case Handler::kAbortMultipartUpload:
+      return AbortMultipartUpload(ctx);
+    case Handler::kListParts:
+      return ListParts(ctx);
+    case Handler::kListMultipartUploads:
+      return ListMultipartUploads(ctx);
+    case Handler::kCopyObject:
+      return CopyObject(ctx);
+    case Handler::kDeleteObjects:
+      return DeleteObjects(ctx);
+    case Handler::kListObjectVersions:
+      return ListObjectVersions(ctx);
     case Handler::kNotImplemented:
       break;
   }

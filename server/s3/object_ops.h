@@ -1,0 +1,32 @@
+// Operations of issue 3's object half (s3-objects): multipart uploads, copies, batch deletes and
+// version listing. Declared apart from context.h so the two halves of the issue edit different
+// files.
+#pragma once
+
+#include "server/s3/context.h"
+#include "storage/multipart.h"
+
+namespace skiff::s3 {
+
+http::StartResult CreateMultipartUpload(const Ctx& ctx);
+http::StartResult UploadPart(const Ctx& ctx);
+http::StartResult UploadPartCopy(const Ctx& ctx);
+http::StartResult CompleteMultipartUpload(const Ctx& ctx);
+http::StartResult AbortMultipartUpload(const Ctx& ctx);
+http::StartResult ListParts(const Ctx& ctx);
+http::StartResult ListMultipartUploads(const Ctx& ctx);
+http::StartResult CopyObject(const Ctx& ctx);
+http::StartResult DeleteObjects(const Ctx& ctx);
+http::StartResult ListObjectVersions(const Ctx& ctx);
+
+// Shared by the multipart operations: the multipart store, the upload addressed by ?uploadId
+// (NoSuchUpload otherwise) and the ?partNumber check.
+storage::MultipartStore& Multipart(RequestContext& c);
+std::optional<ErrorReply> ResolveUpload(RequestContext& c, const storage::Bucket& bucket,
+                                        storage::MultipartUpload* upload);
+std::optional<ErrorReply> ParsePartNumber(const RequestContext& c, uint32_t* part_number);
+
+inline constexpr uint64_t kMaxPartBytes = 5ull * 1024 * 1024 * 1024;
+inline constexpr uint64_t kMinPartBytes = 5ull * 1024 * 1024;
+
+}  // namespace skiff::s3
