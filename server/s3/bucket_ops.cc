@@ -17,6 +17,11 @@ namespace {
 
 constexpr size_t kMaxConfigurationBody = 64 * 1024;
 constexpr std::string_view kUsEast1 = "us-east-1";
+constexpr std::string_view kDefaultPublicAccessBlock =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PublicAccessBlockConfiguration "
+    "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><BlockPublicAcls>true</BlockPublicAcls>"
+    "<IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy>"
+    "<RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration>";
 
 constexpr std::array<std::string_view, 8> kCannedAcls = {
     "private",       "public-read",       "public-read-write",         "authenticated-read",
@@ -119,6 +124,13 @@ http::Response CreateBucketWithBody(RequestContext& ctx, const std::string& body
     return ErrorResponse(ctx, StorageError(ctx, existing.status()));
   }
   if (!st.ok()) return ErrorResponse(ctx, StorageError(ctx, st));
+  {
+    // Since April 2023 S3 turns Block Public Access on for every new bucket: a real document,
+    // which DeletePublicAccessBlock removes.
+    storage::Status pab_st = ctx.store().PutBucketConfig(bucket.name, "publicAccessBlock",
+                                                         kDefaultPublicAccessBlock);
+    if (!pab_st.ok()) return ErrorResponse(ctx, StorageError(ctx, pab_st));
+  }
   if (const std::string* acl = ctx.request.headers.Find("x-amz-acl")) {
     storage::Status acl_st = ctx.store().PutBucketConfig(bucket.name, "acl", *acl);
     if (!acl_st.ok()) return ErrorResponse(ctx, StorageError(ctx, acl_st));
