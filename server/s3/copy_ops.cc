@@ -54,7 +54,7 @@ std::optional<ErrorReply> OpenSource(RequestContext& c, CopySource* src) {
     QueryParams params;
     if (!params.Parse(query)) return BadSource(raw);
     if (const std::string* v = params.Find("versionId")) {
-      if (v->empty()) {
+      if (!WellFormedVersionId(*v)) {
         return ErrorReply(S3Error::kInvalidArgument, "Invalid version id specified")
             .Field("ArgumentName", "x-amz-copy-source")
             .Field("ArgumentValue", std::string(raw));

@@ -26,6 +26,12 @@ std::optional<ErrorReply> ResolveUpload(RequestContext& c, const storage::Bucket
                                         storage::MultipartUpload* upload);
 std::optional<ErrorReply> ParsePartNumber(const RequestContext& c, uint32_t* part_number);
 
+// versionId=: "null" or one of our 32-character ids. Empty -> InvalidArgument "Version id cannot
+// be the empty string"; any other shape -> InvalidArgument "Invalid version id specified" (S3
+// answers 400 before looking, and 404 NoSuchVersion only for a well-formed id it lacks).
+bool WellFormedVersionId(std::string_view id);
+std::optional<ErrorReply> CheckVersionIdParam(const RequestContext& c);
+
 inline constexpr uint64_t kMaxPartBytes = 5ull * 1024 * 1024 * 1024;
 inline constexpr uint64_t kMinPartBytes = 5ull * 1024 * 1024;
 

@@ -7,6 +7,7 @@
 #include "server/s3/context.h"
 #include "server/s3/listing.h"
 #include "server/s3/object_headers.h"
+#include "server/s3/object_ops.h"
 #include "server/s3/ranges.h"
 
 namespace skiff::s3 {
@@ -100,6 +101,7 @@ http::StartResult GetObject(const Ctx& ctx) {
   }
   storage::Bucket bucket;
   if (auto err = ResolveBucket(c, &bucket)) return ErrorResponse(c, *err);
+  if (auto err = CheckVersionIdParam(c)) return ErrorResponse(c, *err);
 
   const std::string version_id(c.query.Get("versionId"));
   std::unique_ptr<storage::ObjectHandle> handle;

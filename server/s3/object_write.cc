@@ -13,6 +13,7 @@
 #include "server/s3/context.h"
 #include "server/s3/listing.h"
 #include "server/s3/object_headers.h"
+#include "server/s3/object_ops.h"
 #include "sigv4/checksum.h"
 #include "sigv4/chunked.h"
 
@@ -422,6 +423,7 @@ http::StartResult DeleteObject(const Ctx& ctx) {
   RequestContext& c = *ctx;
   storage::Bucket bucket;
   if (auto err = ResolveBucket(c, &bucket)) return ErrorResponse(c, *err);
+  if (auto err = CheckVersionIdParam(c)) return ErrorResponse(c, *err);
   auto result = c.store().DeleteObject(bucket.name, c.target.key, c.query.Get("versionId"),
                                        common::NowMillis());
   if (!result.ok()) return ErrorResponse(c, StorageError(c, result.status()));

@@ -6,6 +6,26 @@
 
 namespace skiff::s3 {
 
+bool WellFormedVersionId(std::string_view id) {
+  if (id == "null") return true;
+  if (id.size() != 32) return false;
+  for (char ch : id) {
+    bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+              ch == '.' || ch == '_' || ch == '-' || ch == '+' || ch == '/';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::optional<ErrorReply> CheckVersionIdParam(const RequestContext& c) {
+  const std::string* v = c.query.Find("versionId");
+  if (v == nullptr || WellFormedVersionId(*v)) return std::nullopt;
+  return ErrorReply(S3Error::kInvalidArgument, v->empty() ? "Version id cannot be the empty string"
+                                                           : "Invalid version id specified")
+      .Field("ArgumentName", "versionId")
+      .Field("ArgumentValue", *v);
+}
+
 http::StartResult ListObjectVersions(const Ctx& ctx) {
   RequestContext& c = *ctx;
   storage::Bucket bucket;
@@ -22,9 +42,8 @@ http::StartResult ListObjectVersions(const Ctx& ctx) {
                                 .Field("ArgumentName", "version-id-marker")
                                 .Field("ArgumentValue", version_marker));
   }
-  if (c.query.Has("version-id-marker") && version_marker.empty()) {
-    return ErrorResponse(c, ErrorReply(S3Error::kInvalidArgument,
-                                       "A version-id marker cannot be empty.")
+  if (c.query.Has("version-id-marker") && !WellFormedVersionId(version_marker)) {
+    return ErrorResponse(c, ErrorReply(S3Error::kInvalidArgument, "Invalid version id specified")
                                 .Field("ArgumentName", "version-id-marker")
                                 .Field("ArgumentValue", version_marker));
   }
