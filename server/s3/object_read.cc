@@ -196,7 +196,8 @@ http::StartResult GetObject(const Ctx& ctx) {
   r.headers.Set("Accept-Ranges", "bytes");
   if (partial) r.headers.Set("Content-Range", ContentRange(offset, length, record.size));
   if (!bucket.versioning.empty()) r.headers.Set("x-amz-version-id", record.version_id);
-  if (record.parts_count > 0) {
+  // S3 sends the part count only to requests that name a part.
+  if (record.parts_count > 0 && c.query.Has("partNumber")) {
     r.headers.Set("x-amz-mp-parts-count", std::to_string(record.parts_count));
   }
   // The stored checksum covers the whole object, so S3 never returns it for a range.
