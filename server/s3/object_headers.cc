@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
+
+#include "server/s3/config_docs.h"
 
 namespace skiff::s3 {
 namespace {
@@ -152,6 +155,20 @@ std::optional<ErrorReply> CollectObjectSettings(const http::Headers& headers, Ob
     attrs.emplace_back("x-amz-acl", *acl);
   }
   if (const std::string* tagging = headers.Find("x-amz-tagging")) {
+    // Validated as PutObjectTagging validates its document (limits, aws: prefix); a header that
+    // does not decode, or repeats a key, gets S3's InvalidArgument instead.
+    auto tags = DecodeTagQuery(*tagging);
+    std::set<std::string_view> keys;
+    bool duplicate = false;
+    if (tags) {
+      for (const auto& [k, v] : *tags) duplicate = duplicate || !keys.insert(k).second;
+    }
+    if (!tags || duplicate) {
+      return InvalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then "
+                             "URLEncoded URL query parameters without tag name duplicates.",
+                             "x-amz-tagging", *tagging);
+    }
+    if (auto err = CheckTags(*tags, 10)) return err;
     attrs.emplace_back("x-amz-tagging", *tagging);
   }
   return std::nullopt;
