@@ -56,8 +56,12 @@ http::StartResult GetBucketVersioning(const Ctx& ctx) {
   storage::Bucket bucket;
   if (auto err = ResolveBucket(c, &bucket)) return ErrorResponse(c, *err);
   // Never enabled: S3 answers the configuration without a Status.
+  if (bucket.versioning.empty()) {
+    return XmlResponse(c, std::string(kXmlDeclaration) + "<VersioningConfiguration xmlns=\"" +
+                              std::string(kS3Namespace) + "\"/>");
+  }
   XmlWriter w("VersioningConfiguration", true);
-  if (!bucket.versioning.empty()) w.Element("Status", bucket.versioning);
+  w.Element("Status", bucket.versioning);
   return XmlResponse(c, w.Finish());
 }
 

@@ -186,7 +186,14 @@ struct Service::Impl {
     c.record.principal = c.auth.principal.arn.empty() ? "anonymous" : c.auth.principal.arn;
     if (!c.auth.ok() || c.auth.invalid_token || c.auth.expired_token) {
       c.record.error_detail = c.auth.detail;
-      return ErrorResponse(c, AuthErrorReply(c));
+      ErrorReply reply = AuthErrorReply(c);
+      if (c.route && c.route->handler == s3::Handler::kHeadBucket) {
+        // S3 tells even an unauthenticated HeadBucket where the bucket lives: SDK region
+        // discovery (the AWS provider's anonymous GetBucketRegion) reads it from the 403.
+        auto bucket = deps.objects->GetBucket(c.target.bucket);
+        if (bucket.ok()) reply.Header("x-amz-bucket-region", bucket->region);
+      }
+      return ErrorResponse(c, reply);
     }
 
     if (auto err = CheckS3Signing(c)) return ErrorResponse(c, *err);

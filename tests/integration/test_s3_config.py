@@ -85,6 +85,16 @@ class S3ConfigTest(h.SkiffTestCase):
         self.assertEqual(got["region"]["BucketRegion"], "us-east-1")
         self.assertErr(got["tagging"], "NoSuchTagSet", 404)
 
+    def test_tf_bucket_region_discovery_is_anonymous(self):
+        # manager.GetBucketRegion: an unsigned HeadBucket whose 403 still names the region.
+        for region in ("us-east-1", "eu-west-1"):
+            name = self.new_bucket(self.s3(region=region), "rgn")
+            resp = self.signed("HEAD", f"/{name}", sign=False)
+            self.assertEqual(resp.status, 403, resp.describe())
+            self.assertEqual(resp.headers.get("x-amz-bucket-region"), region, resp.describe())
+        resp = self.signed("HEAD", f"/{h.unique_name('nobkt')}", sign=False)
+        self.assertNotIn("x-amz-bucket-region", resp.headers)
+
     def test_tf_read_sequence_after_each_configuration(self):
         s3 = self.s3()
         name = self.new_bucket(s3, "tfset")
