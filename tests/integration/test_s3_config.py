@@ -387,5 +387,35 @@ class S3ConfigTest(h.SkiffTestCase):
         self.assertNotIn("access-control-allow-origin", resp.headers)
 
 
+class S3ConfigCliTest(h.SkiffTestCase):
+    """The same documents through the AWS CLI (its own checksum and XML serialization)."""
+
+    def cli(self, *args):
+        proc = self.aws(*args)
+        self.assertEqual(proc.returncode, 0, proc.stderr.decode())
+        out = proc.stdout.decode().strip()
+        return json.loads(out) if out else {}
+
+    def test_cli_configuration_round_trip(self):
+        name = h.unique_name("cli")
+        self.cli("s3api", "create-bucket", "--bucket", name)
+        cors = {"CORSRules": [{"AllowedOrigins": ["https://a.example"],
+                               "AllowedMethods": ["GET"], "MaxAgeSeconds": 60}]}
+        self.cli("s3api", "put-bucket-cors", "--bucket", name,
+                 "--cors-configuration", json.dumps(cors))
+        self.assertEqual(self.cli("s3api", "get-bucket-cors", "--bucket", name), cors)
+        self.cli("s3api", "put-bucket-versioning", "--bucket", name,
+                 "--versioning-configuration", "Status=Enabled")
+        self.assertEqual(self.cli("s3api", "get-bucket-versioning", "--bucket", name),
+                         {"Status": "Enabled"})
+        self.cli("s3api", "put-bucket-tagging", "--bucket", name,
+                 "--tagging", "TagSet=[{Key=a,Value=b}]")
+        self.assertEqual(self.cli("s3api", "get-bucket-tagging", "--bucket", name),
+                         {"TagSet": [{"Key": "a", "Value": "b"}]})
+        proc = self.aws("s3api", "get-bucket-website", "--bucket", name)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("NoSuchWebsiteConfiguration", proc.stderr.decode())
+
+
 if __name__ == "__main__":
     unittest.main()
