@@ -7,6 +7,7 @@
 #include "server/app/admin.h"
 #include "server/app/not_implemented.h"
 #include "server/app/router.h"
+#include "server/app/ttl_reaper.h"
 #include "server/common/credentials.h"
 #include "server/common/request_log.h"
 #include "server/dynamodb/service.h"
@@ -22,6 +23,7 @@ struct Server::Impl {
   common::Config config;
   common::CredentialStore credentials;
   std::unique_ptr<storage::Database> database;
+  std::unique_ptr<TtlReaper> ttl_reaper;  // stopped before the database closes
   std::unique_ptr<s3::Service> s3;
   std::unique_ptr<dynamodb::Service> dynamodb;
   std::unique_ptr<AdminHandler> admin;
@@ -37,6 +39,7 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Server::~Server() {
   impl_->http.reset();
+  if (impl_->ttl_reaper) impl_->ttl_reaper->Stop();
   if (impl_->database) impl_->database->Close();
 }
 
@@ -72,6 +75,8 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
     return nullptr;
   }
   impl->database = std::move(opened.value());
+  impl->ttl_reaper = std::make_unique<TtlReaper>(impl->database->tables(),
+                                                 std::chrono::milliseconds(config.ttl_period_ms));
 
   s3::ServiceDeps deps;
   deps.objects = &impl->database->objects();
@@ -128,6 +133,7 @@ void Server::Run() {
     std::lock_guard lock(impl_->http_mutex);
     impl_->http.reset();
   }
+  impl_->ttl_reaper->Stop();
   impl_->database->Close();
 }
 

@@ -1,6 +1,7 @@
 // Runtime configuration: every flag also has a SKIFF_* environment variable.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,11 @@ struct Config {
   size_t max_header_bytes = 16 * 1024;
   int idle_timeout_seconds = 60;
   int shutdown_grace_seconds = 10;
+  // DynamoDB: how long CREATING/UPDATING/DELETING last (0 = tables are ACTIVE at once), so that
+  // waiters can be tested.
+  int64_t table_transition_ms = 0;
+  // DynamoDB TTL: how often the reaper deletes expired items (0 = never).
+  int64_t ttl_period_ms = 30'000;
 };
 
 }  // namespace skiff::common

@@ -83,6 +83,14 @@ std::string Apply(Config& config, std::string_view name, std::string_view value,
     auto threads = ParseInt(value, 0, 1024);
     if (!threads) return Invalid(source, value, "a thread count 0-1024 (0 = one per core)");
     config.threads = *threads;
+  } else if (name == "table-transition-ms") {
+    auto ms = ParseInt(value, 0, 3'600'000);
+    if (!ms) return Invalid(source, value, "milliseconds 0-3600000");
+    config.table_transition_ms = *ms;
+  } else if (name == "ttl-period-ms") {
+    auto ms = ParseInt(value, 0, 86'400'000);
+    if (!ms) return Invalid(source, value, "milliseconds 0-86400000 (0 = no TTL reaper)");
+    config.ttl_period_ms = *ms;
   } else if (name == "s3-hostnames") {
     config.s3_hostnames = SplitList(value);
     if (config.s3_hostnames.empty()) return Invalid(source, value, "a comma-separated host list");
@@ -108,11 +116,14 @@ constexpr EnvBinding kEnv[] = {
     {"SKIFF_LOG_FORMAT", "log-format"},
     {"SKIFF_THREADS", "threads"},
     {"SKIFF_S3_HOSTNAMES", "s3-hostnames"},
+    {"SKIFF_TABLE_TRANSITION_MS", "table-transition-ms"},
+    {"SKIFF_TTL_PERIOD_MS", "ttl-period-ms"},
 };
 
 // Flags that take a value; --in-memory, --help and --version do not.
 constexpr std::string_view kValueFlags[] = {"host",      "port",       "data-dir", "credentials",
-                                            "log-level", "log-format", "threads",  "s3-hostname"};
+                                            "log-level", "log-format", "threads",  "s3-hostname",
+                                            "table-transition-ms", "ttl-period-ms"};
 
 bool TakesValue(std::string_view name) {
   for (auto f : kValueFlags) {
@@ -141,6 +152,10 @@ Flags (each also from the environment variable in brackets; flags win):
   --threads N            I/O threads, 0 = one per core (default 0) [SKIFF_THREADS]
   --s3-hostname SUFFIX   virtual-hosted-style suffix, repeatable (default localhost and
                          s3.localhost) [SKIFF_S3_HOSTNAMES=a,b]
+  --table-transition-ms N  DynamoDB tables stay CREATING/UPDATING/DELETING for N ms
+                         (default 0: ACTIVE at once) [SKIFF_TABLE_TRANSITION_MS]
+  --ttl-period-ms N      how often expired DynamoDB items are deleted (default 30000,
+                         0 = never) [SKIFF_TTL_PERIOD_MS]
   --version              print the version and exit
   --help                 print this help and exit
 )";

@@ -184,8 +184,8 @@ void SettleStatus(RequestContext& ctx, storage::TableRecord& record, const std::
 }  // namespace
 
 int64_t TableTransitionMs(const RequestContext& ctx) {
-  (void)ctx;  // --table-transition-ms is not wired into common::Config yet: tables settle at once
-  return 0;
+  // --table-transition-ms: CREATING/UPDATING/DELETING last this long, so waiters can be tested.
+  return ctx.deps.config != nullptr ? ctx.deps.config->table_transition_ms : 0;
 }
 
 void CheckStorage(const storage::Status& status) {
