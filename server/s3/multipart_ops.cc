@@ -338,6 +338,7 @@ http::StartResult CreateMultipartUpload(const Ctx& ctx) {
   if (auto err = ResolveBucket(c, &bucket)) return ErrorResponse(c, *err);
   ObjectSettings settings;
   if (auto err = CollectObjectSettings(h, &settings)) return ErrorResponse(c, *err);
+  if (auto err = CheckObjectAcl(c, bucket.name)) return ErrorResponse(c, *err);
 
   storage::MultipartUpload upload;
   upload.bucket = bucket.name;

@@ -32,6 +32,10 @@ std::optional<ErrorReply> ParsePartNumber(const RequestContext& c, uint32_t* par
 bool WellFormedVersionId(std::string_view id);
 std::optional<ErrorReply> CheckVersionIdParam(const RequestContext& c);
 
+// PutObject's and CreateMultipartUpload's ACL rule (object_write.cc): with ACLs disabled only
+// no ACL, bucket-owner-full-control or the owner's private pass (AccessControlListNotSupported).
+std::optional<ErrorReply> CheckObjectAcl(RequestContext& c, const std::string& bucket);
+
 inline constexpr uint64_t kMaxPartBytes = 5ull * 1024 * 1024 * 1024;
 inline constexpr uint64_t kMinPartBytes = 5ull * 1024 * 1024;
 

@@ -143,27 +143,6 @@ std::optional<ErrorReply> PlanChecksum(const http::Headers& h, PutPlan* plan) {
   return std::nullopt;
 }
 
-// With ACLs disabled (Object Ownership BucketOwnerEnforced, the default), S3 accepts a PUT
-// without ACL or with bucket-owner-full-control and refuses any other canned ACL or grant.
-std::optional<ErrorReply> CheckObjectAcl(RequestContext& c, const std::string& bucket) {
-  const std::string* acl = c.request.headers.Find("x-amz-acl");
-  bool grants = false;
-  for (const auto& f : c.request.headers.fields()) {
-    if (f.name.size() > 12 && http::EqualsIgnoreCase(f.name.substr(0, 12), "x-amz-grant-")) {
-      grants = true;
-    }
-  }
-  if (!grants && (!acl || *acl == "bucket-owner-full-control")) return std::nullopt;
-  auto ownership = c.store().GetBucketConfig(bucket, kOwnershipConfig);
-  if (!ownership.ok() && ownership.code() != storage::Code::kNotFound) {
-    return StorageError(c, ownership.status());
-  }
-  if (!ownership.ok() || ownership.value() == kOwnerEnforced) {
-    return ErrorReply(S3Error::kAccessControlListNotSupported);
-  }
-  return std::nullopt;
-}
-
 class PutObjectExchange : public http::Exchange {
  public:
   PutObjectExchange(Ctx ctx, PutPlan plan)
@@ -334,6 +313,31 @@ class PutObjectExchange : public http::Exchange {
 };
 
 }  // namespace
+
+// With ACLs disabled (Object Ownership BucketOwnerEnforced, the default), S3 accepts a PUT
+// without ACL or with an ACL granting only the bucket owner full control (bucket-owner-full-
+// control, or private from the owner itself, which rclone sends by default) and refuses any
+// other canned ACL or grant. Only the owner's requests get here (ResolveBucket).
+std::optional<ErrorReply> CheckObjectAcl(RequestContext& c, const std::string& bucket) {
+  const std::string* acl = c.request.headers.Find("x-amz-acl");
+  bool grants = false;
+  for (const auto& f : c.request.headers.fields()) {
+    if (f.name.size() > 12 && http::EqualsIgnoreCase(f.name.substr(0, 12), "x-amz-grant-")) {
+      grants = true;
+    }
+  }
+  if (!grants && (!acl || *acl == "bucket-owner-full-control" || *acl == "private")) {
+    return std::nullopt;
+  }
+  auto ownership = c.store().GetBucketConfig(bucket, kOwnershipConfig);
+  if (!ownership.ok() && ownership.code() != storage::Code::kNotFound) {
+    return StorageError(c, ownership.status());
+  }
+  if (!ownership.ok() || ownership.value() == kOwnerEnforced) {
+    return ErrorReply(S3Error::kAccessControlListNotSupported);
+  }
+  return std::nullopt;
+}
 
 http::StartResult PutObject(const Ctx& ctx) {
   RequestContext& c = *ctx;

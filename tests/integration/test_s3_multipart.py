@@ -224,6 +224,14 @@ class S3MultipartTest(h.SkiffTestCase):
                                              {"PartNumber": 2, "ETag": second["CopyPartResult"]["ETag"]}]})
         self.assertEqual(self.c.get_object(Bucket=self.bucket, Key=key)["Body"].read(), source)
 
+    def test_create_refuses_acls_the_bucket_does_not_allow(self):
+        with self.assertRaises(ClientError) as ctx:
+            self.create("acl", ACL="public-read")
+        self.assertClientError(ctx.exception, "AccessControlListNotSupported", 400)
+        # The owner's own private ACL grants only the bucket owner: accepted (rclone sends it).
+        uid = self.create("acl", ACL="private")
+        self.c.abort_multipart_upload(Bucket=self.bucket, Key="acl", UploadId=uid)
+
     def test_delete_bucket_with_uploads_in_progress(self):
         # S3 deletes a bucket whose only content is unfinished uploads (and the uploads with it).
         bucket = self.new_bucket()
