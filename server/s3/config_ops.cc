@@ -17,6 +17,8 @@ namespace {
 constexpr std::string_view kTransitionMinimumHeader =
     "x-amz-transition-default-minimum-object-size";
 constexpr std::string_view kTransitionMinimumDefault = "all_storage_classes_128K";
+// Stored next to the lifecycle document: the request header's value, when one was sent.
+constexpr std::string_view kTransitionMinimumKind = "lifecycle-minimum-size";
 
 const ConfigKind& KindOf(const RequestContext& ctx) {
   const ConfigKind* kind = FindConfigKind(ctx.route->query1);
@@ -135,10 +137,25 @@ http::Response PutDocument(RequestContext& c, const storage::Bucket& bucket,
     if (!st.ok() && st.code() != storage::Code::kNotFound) return Stored(c, st, 200);
     return Ok(200);
   }
+  std::string minimum_size(kTransitionMinimumDefault);
+  if (kind.query == "lifecycle") {
+    std::string_view sent = c.request.headers.Get(kTransitionMinimumHeader);
+    if (!sent.empty()) {
+      if (sent != "all_storage_classes_128K" && sent != "varies_by_storage_class") {
+        return ErrorResponse(c, ErrorReply(S3Error::kInvalidRequest,
+                                           "Invalid TransitionDefaultMinimumObjectSize value: " +
+                                               std::string(sent)));
+      }
+      minimum_size = std::string(sent);
+    }
+    storage::Status min_st =
+        c.store().PutBucketConfig(bucket.name, kTransitionMinimumKind, minimum_size);
+    if (!min_st.ok()) return ErrorResponse(c, StorageError(c, min_st));
+  }
   storage::Status st = c.store().PutBucketConfig(bucket.name, kind.storage_kind, stored);
   http::Response r = Stored(c, st, kind.put_status);
   if (st.ok() && kind.query == "lifecycle") {
-    r.headers.Set(std::string(kTransitionMinimumHeader), std::string(kTransitionMinimumDefault));
+    r.headers.Set(std::string(kTransitionMinimumHeader), minimum_size);
   }
   return r;
 }
@@ -238,7 +255,9 @@ http::StartResult GetBucketConfig(const Ctx& ctx) {
   }
   http::Response r = XmlResponse(c, got.value());
   if (kind.query == "lifecycle") {
-    r.headers.Set(std::string(kTransitionMinimumHeader), std::string(kTransitionMinimumDefault));
+    auto minimum = c.store().GetBucketConfig(bucket.name, kTransitionMinimumKind);
+    r.headers.Set(std::string(kTransitionMinimumHeader),
+                  minimum.ok() ? minimum.value() : std::string(kTransitionMinimumDefault));
   }
   return r;
 }
@@ -248,6 +267,12 @@ http::StartResult DeleteBucketConfig(const Ctx& ctx) {
   const ConfigKind& kind = KindOf(c);
   storage::Bucket bucket;
   if (auto err = ResolveBucket(c, &bucket)) return ErrorResponse(c, *err);
+  if (kind.query == "lifecycle") {
+    storage::Status min_st = c.store().DeleteBucketConfig(bucket.name, kTransitionMinimumKind);
+    if (!min_st.ok() && min_st.code() != storage::Code::kNotFound) {
+      return ErrorResponse(c, StorageError(c, min_st));
+    }
+  }
   storage::Status st =
       kind.query == "ownershipControls"
           ? c.store().PutBucketConfig(bucket.name, kind.storage_kind, "")

@@ -176,6 +176,23 @@ class S3ConfigTest(h.SkiffTestCase):
         self.assertErr(got["tagging"], "NoSuchTagSet", 404)
         self.assertEqual(got["logging"], {})
 
+    def test_lifecycle_minimum_object_size(self):
+        s3 = self.s3()
+        name = self.new_bucket(s3, "lcmin")
+        rules = [{"ID": "a", "Status": "Enabled", "Filter": {},
+                  "Transitions": [{"Days": 30, "StorageClass": "GLACIER"}]}]
+        put = s3.put_bucket_lifecycle_configuration(
+            Bucket=name, LifecycleConfiguration={"Rules": rules},
+            TransitionDefaultMinimumObjectSize="varies_by_storage_class")
+        self.assertEqual(put["TransitionDefaultMinimumObjectSize"], "varies_by_storage_class")
+        got = s3.get_bucket_lifecycle_configuration(Bucket=name)
+        self.assertEqual(got["TransitionDefaultMinimumObjectSize"], "varies_by_storage_class")
+        self.assertEqual(got["Rules"], rules)
+        self.expect_error(lambda: s3.put_bucket_lifecycle_configuration(
+            Bucket=name, LifecycleConfiguration={"Rules": [{"ID": "x", "Status": "Enabled",
+                                                            "Filter": {}}]}),
+            "InvalidRequest", 400, "At least one action needs to be specified in a rule")
+
     def test_object_lock_on_create(self):
         s3 = self.s3()
         name = h.unique_name("lock")
