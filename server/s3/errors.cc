@@ -54,6 +54,8 @@ constexpr std::array<ErrorInfo, static_cast<size_t>(S3Error::kCount_)> kErrorTab
      "The encryption request you specified is not valid. The valid value is AES256."},
     {"InvalidLocationConstraint", 400, "The specified location-constraint is not valid"},
     {"InvalidObjectState", 403, "The operation is not valid for the object's storage class"},
+    {"InvalidPolicyDocument", 400,
+     "The content of the form does not meet the conditions specified in the policy document."},
     {"InvalidPart", 400,
      "One or more of the specified parts could not be found.  The part may not have been "
      "uploaded, or the specified entity tag may not match the part's entity tag."},
@@ -73,6 +75,8 @@ constexpr std::array<ErrorInfo, static_cast<size_t>(S3Error::kCount_)> kErrorTab
     {"KeyTooLongError", 400, "Your key is too long"},
     {"MalformedPolicy", 400,
      "Policies must be valid JSON and the first byte must be '{'"},
+    {"MalformedPOSTRequest", 400,
+     "The body of your POST request is not well-formed multipart/form-data."},
     {"MalformedXML", 400,
      "The XML you provided was not well-formed or did not validate against our published "
      "schema"},
@@ -80,6 +84,8 @@ constexpr std::array<ErrorInfo, static_cast<size_t>(S3Error::kCount_)> kErrorTab
      "The request contained trailing data that was not well-formed or did not conform to our "
      "published schema."},
     {"MaxMessageLengthExceeded", 400, "Your request was too big."},
+    {"MaxPostPreDataLengthExceededError", 400,
+     "Your POST request fields preceding the upload file were too large."},
     {"MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size"},
     {"MethodNotAllowed", 405, "The specified method is not allowed against this resource."},
     {"MissingContentLength", 411, "You must provide the Content-Length HTTP header."},

@@ -18,6 +18,7 @@ http::StartResult ListMultipartUploads(const Ctx& ctx);
 http::StartResult CopyObject(const Ctx& ctx);
 http::StartResult DeleteObjects(const Ctx& ctx);
 http::StartResult ListObjectVersions(const Ctx& ctx);
+http::StartResult PostObject(const Ctx& ctx);
 
 // Shared by the multipart operations: the multipart store, the upload addressed by ?uploadId
 // (NoSuchUpload otherwise) and the ?partNumber check.

@@ -118,7 +118,7 @@ constexpr Route kRoutes[] = {
     {"POST", kBkt, "metadataTable", "", "", "CreateBucketMetadataTableConfiguration",
      H::kNotImplemented},
     // Browser-based form upload (POST Object): not in botocore's model but real S3 has it.
-    {"POST", kBkt, "", "", "", "PostObject", H::kNotImplemented},
+    {"POST", kBkt, "", "", "", "PostObject", H::kPostObject},
 
     // --- object, PUT ---
     {"PUT", kObj, "acl", "", "", "PutObjectAcl", H::kPutObjectAcl},
@@ -201,7 +201,9 @@ std::string_view QueryParams::Get(std::string_view name) const {
 
 std::span<const Route> RouteTable() { return kRoutes; }
 
-bool AllowsAnonymous(const Route& route) { return route.method == "OPTIONS"; }
+bool AllowsAnonymous(const Route& route) {
+  return route.method == "OPTIONS" || route.handler == Handler::kPostObject;
+}
 
 bool RouteMatches(const Route& route, std::string_view method, Scope scope,
                   const QueryParams& query, const http::Headers& headers) {

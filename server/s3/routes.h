@@ -55,6 +55,7 @@ enum class Handler {
   kCopyObject,
   kDeleteObjects,
   kListObjectVersions,
+  kPostObject,
 };
 
 struct Route {
@@ -93,7 +94,8 @@ const Route* MatchRoute(std::string_view method, Scope scope, const QueryParams&
                         const http::Headers& headers);
 
 // Whether the operation is answered without authentication: CORS preflight requests, which
-// browsers never sign. Everything else without credentials is 403 AccessDenied.
+// browsers never sign, and browser form uploads (PostObject), whose signed policy travels in the
+// form and is checked by the operation. Everything else without credentials is 403 AccessDenied.
 bool AllowsAnonymous(const Route& route);
 
 // Whether `route` accepts the request (exposed for the table test).

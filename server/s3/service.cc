@@ -148,6 +148,8 @@ http::StartResult Dispatch(const Ctx& ctx) {
       return DeleteObjects(ctx);
     case Handler::kListObjectVersions:
       return ListObjectVersions(ctx);
+    case Handler::kPostObject:
+      return PostObject(ctx);
     case Handler::kNotImplemented:
       break;
   }
