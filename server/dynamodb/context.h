@@ -10,6 +10,7 @@
 #include "server/common/auth.h"
 #include "server/common/request_log.h"
 #include "server/dynamodb/protocol.h"
+#include "server/dynamodb/request_tokens.h"
 #include "server/dynamodb/service.h"
 #include "server/dynamodb/table_model.h"
 #include "server/http/message.h"
@@ -25,6 +26,7 @@ struct RequestContext {
   common::RequestRecord record;
   std::string request_id;
   int64_t now_ms = 0;  // one clock reading per request
+  RequestTokens* transact_tokens = nullptr;  // the Service's; null: tokens are not remembered
 
   const std::string& region() const { return auth.principal.region; }
   const std::string& account() const { return auth.principal.account_id; }

@@ -18,6 +18,11 @@ constexpr std::array<ErrorInfo, static_cast<size_t>(DdbError::kCount_)> kErrorTa
     {"ConditionalCheckFailedException", kDynamo, 400, "The conditional request failed"},
     {"ExpiredTokenException", kCoral, 400,
      "The security token included in the request is expired"},
+    // TransactWriteItems reusing a ClientRequestToken with another request. The wording is the
+    // API model's description of the error.
+    {"IdempotentParameterMismatchException", kDynamo, 400,
+     "DynamoDB rejected the request because you retried a request with a different payload but "
+     "with an idempotent token that was already used."},
     {"IncompleteSignatureException", kCoral, 400, "The request signature does not conform to AWS standards."},
     {"InternalServerError", kDynamo, 500, "Internal server error"},
     {"InvalidSignatureException", kCoral, 400,

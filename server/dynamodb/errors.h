@@ -17,6 +17,7 @@ enum class DdbError {
   kAccessDeniedException,
   kConditionalCheckFailedException,
   kExpiredTokenException,
+  kIdempotentParameterMismatchException,
   kIncompleteSignatureException,
   kInternalServerError,
   kInvalidSignatureException,

@@ -95,7 +95,8 @@ storage::ItemKey ValidateKey(const Item& key, const TableModel& model) {
   return EncodeItemKey(key, model);
 }
 
-storage::ItemKey ValidateItem(const Item& item, const TableModel& model) {
+storage::ItemKey ValidateItem(const Item& item, const TableModel& model,
+                              std::string_view too_large) {
   std::vector<std::pair<std::string, bool>> keys = {{model.key.hash, true}};
   if (model.key.range) keys.emplace_back(*model.key.range, false);
   for (const auto& [name, hash] : keys) {
@@ -114,7 +115,7 @@ storage::ItemKey ValidateItem(const Item& item, const TableModel& model) {
   CheckIndexKeys(item, model, model.gsis);
   CheckIndexKeys(item, model, model.lsis);
   if (ItemSize(item) > kMaxItemBytes) {
-    FailValidation("Item size has exceeded the maximum allowed size");
+    FailValidation(std::string(too_large));
   }
   return EncodeItemKey(item, model);
 }

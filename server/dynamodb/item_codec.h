@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "server/dynamodb/expr/value.h"
@@ -16,10 +17,18 @@ inline constexpr size_t kMaxItemBytes = 400 * 1024;
 // A Key parameter (GetItem, DeleteItem, UpdateItem): exactly the key attributes with the
 // defined types, else ValidationException "The provided key element does not match the schema".
 storage::ItemKey ValidateKey(const Item& key, const TableModel& model);
+// DynamoDB words the 400 KB limit differently for a whole new item (PutItem, BatchWriteItem,
+// TransactWriteItems Put) and for the result of an update (UpdateItem, TransactWriteItems Update).
+inline constexpr std::string_view kItemTooLarge = "Item size has exceeded the maximum allowed size";
+inline constexpr std::string_view kUpdatedItemTooLarge =
+    "Item size to update has exceeded the maximum allowed size";
+
 // A full item (PutItem): key attributes present with the defined types ("One or more parameter
 // values were invalid: Missing the key LockID in the item", "... Type mismatch for key LockID
-// expected: S actual: N"), empty key strings/binaries refused, index keys typed, 400 KB limit.
-storage::ItemKey ValidateItem(const Item& item, const TableModel& model);
+// expected: S actual: N"), empty key strings/binaries refused, index keys typed, and the 400 KB
+// limit (ValidationException `too_large`).
+storage::ItemKey ValidateItem(const Item& item, const TableModel& model,
+                              std::string_view too_large = kItemTooLarge);
 
 // The key attributes of `item` (for ReturnValues and UpdateItem's new items).
 Item KeyAttributes(const Item& item, const TableModel& model);

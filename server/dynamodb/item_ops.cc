@@ -230,7 +230,7 @@ std::string UpdateItem(RequestContext& ctx) {
           next = std::move(applied.item);
           o.changed = std::move(applied.changed);
         }
-        ValidateItem(next, t.model);
+        ValidateItem(next, t.model, kUpdatedItemTooLarge);
         writes->push_back(PutWrite(t.record.table_id, key, next, t.model));
         o.new_size = writes->back().item.size;
         o.now = std::move(next);

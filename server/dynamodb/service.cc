@@ -126,6 +126,7 @@ http::Response Handle(RequestContext& ctx, std::string body) {
 
 struct Service::Impl {
   ServiceDeps deps;
+  RequestTokens transact_tokens;
 };
 
 Service::Service(ServiceDeps deps) : impl_(std::make_unique<Impl>()) { impl_->deps = deps; }
@@ -136,6 +137,7 @@ http::StartResult Service::Start(http::Request& request) {
   auto ctx = std::make_shared<RequestContext>();
   ctx->request = request;
   ctx->deps = impl_->deps;
+  ctx->transact_tokens = &impl_->transact_tokens;
   ctx->request_id = common::NewUuid();
   ctx->record.request_id = ctx->request_id;
   ctx->record.service = "dynamodb";

@@ -2,6 +2,7 @@
 // transaction, every condition decided inside it.
 #include <set>
 
+#include "server/common/clock.h"
 #include "server/dynamodb/attribute_json.h"
 #include "server/dynamodb/expr/eval.h"
 #include "server/dynamodb/expr/projection.h"
@@ -147,14 +148,8 @@ struct Reason {
 
 }  // namespace
 
-std::string TransactWriteItems(RequestContext& ctx) {
-  const JsonValue& list = TransactItems(ctx.input);
-  auto token = OptString(ctx.input, "ClientRequestToken");
-  if (token && (token->empty() || token->size() > 36)) {
-    FailValidation("1 validation error detected: Value '" + *token +
-                   "' at 'clientRequestToken' failed to satisfy constraint: Member must have "
-                   "length " + (token->empty() ? "greater than or equal to 1" : "less than or equal to 36"));
-  }
+// Applies a validated TransactWriteItems request; returns the body of its answer.
+std::string ApplyTransactWrite(RequestContext& ctx, const JsonValue& list) {
   auto capacity = ReadReturnConsumedCapacity(ctx.input);
   std::vector<TransactOp> ops;
   std::set<std::tuple<int64_t, std::string, std::string>> seen;
@@ -207,7 +202,7 @@ std::string TransactWriteItems(RequestContext& ctx) {
               case Kind::kUpdate: {
                 Item base = old ? *old : op.item;
                 Item next = Take(expr::ApplyUpdate(*op.update, base)).item;
-                ValidateItem(next, op.table.model);
+                ValidateItem(next, op.table.model, kUpdatedItemTooLarge);
                 pending.push_back(PutWrite(table_id, op.key, next, op.table.model));
                 units[i] = WriteUnits(std::max(old_size, pending.back().item.size));
                 break;
@@ -247,6 +242,42 @@ std::string TransactWriteItems(RequestContext& ctx) {
     out.Add(out.doc(), "ConsumedCapacity", std::move(cap));
   }
   return out.Render();
+}
+
+std::string TransactWriteItems(RequestContext& ctx) {
+  const JsonValue& list = TransactItems(ctx.input);
+  auto token = OptString(ctx.input, "ClientRequestToken");
+  if (token && (token->empty() || token->size() > 36)) {
+    FailValidation("1 validation error detected: Value '" + *token +
+                   "' at 'clientRequestToken' failed to satisfy constraint: Member must have "
+                   "length " + (token->empty() ? "greater than or equal to 1" : "less than or equal to 36"));
+  }
+  if (!token || !ctx.transact_tokens) return ApplyTransactWrite(ctx, list);
+
+  // Tokens belong to the caller's account and region, like its tables.
+  const std::string scope = ctx.account() + "/" + ctx.region();
+  RequestTokens::Claim claim =
+      ctx.transact_tokens->Begin(scope, *token, CanonicalJsonDigest(ctx.input), ctx.now_ms);
+  switch (claim.state) {
+    case RequestTokens::State::kReplay:
+      return claim.response;
+    case RequestTokens::State::kMismatch:
+      Fail(DdbError::kIdempotentParameterMismatchException);
+    case RequestTokens::State::kInProgress:
+      Fail(DdbError::kTransactionInProgressException,
+           "Transaction from previous request is still in progress");
+    case RequestTokens::State::kNew:
+      break;
+  }
+  std::string body;
+  try {
+    body = ApplyTransactWrite(ctx, list);
+  } catch (...) {
+    ctx.transact_tokens->Release(scope, *token);
+    throw;
+  }
+  ctx.transact_tokens->Complete(scope, *token, body, common::NowMillis());
+  return body;
 }
 
 std::string TransactGetItems(RequestContext& ctx) {

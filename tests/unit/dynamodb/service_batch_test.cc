@@ -138,6 +138,58 @@ TEST_F(ServiceBatch, TransactWriteCancelsAll) {
   EXPECT_EQ(Str(bad_update.json["CancellationReasons"][0]["Code"]), "ValidationError");
 }
 
+TEST_F(ServiceBatch, TransactWriteClientRequestToken) {
+  const std::string add = R"({"TransactItems":[{"Update":{"TableName":"tb1",)"
+                          R"("Key":{"LockID":{"S":"idem"}},"UpdateExpression":"ADD n :one",)"
+                          R"("ExpressionAttributeValues":{":one":{"N":"1"}}}}],)";
+  const std::string first = add + R"("ClientRequestToken":"tok-1"})";
+  Reply r1 = h_.Call("TransactWriteItems", first);
+  ASSERT_EQ(r1.status, 200) << r1.body;
+  // The same request again (members in another order) is answered alike and not applied.
+  Reply r2 = h_.Call("TransactWriteItems",
+                     R"({"ClientRequestToken":"tok-1",)" + add.substr(1, add.size() - 2) + "}");
+  ASSERT_EQ(r2.status, 200) << r2.body;
+  EXPECT_EQ(r2.body, r1.body);
+  EXPECT_EQ(Get("tb1", "idem").body, R"({"Item":{"LockID":{"S":"idem"},"n":{"N":"1"}}})");
+  // Another request under the same token is refused and changes nothing.
+  Reply other = h_.Call("TransactWriteItems", add + R"("ReturnConsumedCapacity":"TOTAL",)"
+                                                    R"("ClientRequestToken":"tok-1"})");
+  EXPECT_EQ(other.ErrorCode(), "IdempotentParameterMismatchException");
+  EXPECT_EQ(other.Message(),
+            "DynamoDB rejected the request because you retried a request with a different payload "
+            "but with an idempotent token that was already used.");
+  EXPECT_EQ(Get("tb1", "idem").body, R"({"Item":{"LockID":{"S":"idem"},"n":{"N":"1"}}})");
+  // Tokens are per region (as tables are): another region's table of that name is missing.
+  SignOptions eu;
+  eu.region = "eu-west-1";
+  EXPECT_EQ(h_.Call("TransactWriteItems", first, eu).ErrorCode(), "ResourceNotFoundException");
+  // A canceled transaction does not use up its token.
+  const std::string guarded = R"({"TransactItems":[{"Put":{"TableName":"tb1",)"
+                              R"("Item":{"LockID":{"S":"g"}},)"
+                              R"j("ConditionExpression":"attribute_exists(LockID)"}}],)j"
+                              R"("ClientRequestToken":"tok-2"})";
+  EXPECT_EQ(h_.Call("TransactWriteItems", guarded).ErrorCode(), "TransactionCanceledException");
+  ASSERT_EQ(h_.Call("PutItem", R"({"TableName":"tb1","Item":{"LockID":{"S":"g"}}})").status, 200);
+  EXPECT_EQ(h_.Call("TransactWriteItems", guarded).status, 200);
+}
+
+TEST_F(ServiceBatch, TransactUpdateOverItemSizeLimit) {
+  std::string big(400 * 1024 - 50, 'x');
+  ASSERT_EQ(h_.Call("PutItem", R"({"TableName":"tb1","Item":{"LockID":{"S":"big"},"b":{"S":")" +
+                                   big + R"("}}})")
+                .status,
+            200);
+  Reply r = h_.Call("TransactWriteItems",
+                    R"({"TransactItems":[{"Update":{"TableName":"tb1","Key":{"LockID":{"S":"big"}},)"
+                    R"("UpdateExpression":"SET w = :w","ExpressionAttributeValues":{":w":{"S":")" +
+                        std::string(100, 'y') + R"("}}}}]})");
+  EXPECT_EQ(r.ErrorCode(), "TransactionCanceledException");
+  ASSERT_TRUE(r.json.HasMember("CancellationReasons")) << r.body;
+  EXPECT_EQ(Str(r.json["CancellationReasons"][0]["Code"]), "ValidationError");
+  EXPECT_EQ(Str(r.json["CancellationReasons"][0]["Message"]),
+            "Item size to update has exceeded the maximum allowed size");
+}
+
 TEST_F(ServiceBatch, TransactValidation) {
   EXPECT_EQ(h_.Call("TransactWriteItems",
                     R"({"TransactItems":[{"Put":{"TableName":"tb1","Item":{"LockID":{"S":"a"}}}},)"

@@ -124,6 +124,15 @@ TEST_F(ServiceItems, ItemSizeLimit) {
   std::string fits(400 * 1024 - 20, 'x');
   EXPECT_EQ(Put(R"({"TableName":"locks","Item":{"LockID":{"S":"a"},"blob":{"S":")" + fits + R"("}}})").status,
             200);
+  // Growing a stored item past the limit is refused in UpdateItem's own words, and nothing changes.
+  Reply grow = h_.Call("UpdateItem", R"({"TableName":"locks","Key":{"LockID":{"S":"a"}},)"
+                                     R"("UpdateExpression":"SET w = :w",)"
+                                     R"("ExpressionAttributeValues":{":w":{"S":")" +
+                                         std::string(100, 'y') + R"("}}})");
+  EXPECT_EQ(grow.ErrorCode(), "ValidationException");
+  EXPECT_EQ(grow.Message(), "Item size to update has exceeded the maximum allowed size");
+  Reply after = Get(R"({"TableName":"locks","Key":{"LockID":{"S":"a"}},"ProjectionExpression":"w"})");
+  EXPECT_EQ(after.body, R"({"Item":{}})");
 }
 
 TEST_F(ServiceItems, ReturnValuesAndConditionFailureItem) {
