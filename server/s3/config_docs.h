@@ -41,6 +41,10 @@ std::string DefaultConfigDocument(const ConfigKind& kind);
 // A bucket policy must be a JSON object with a Statement; returns MalformedPolicy otherwise.
 std::optional<ErrorReply> ValidatePolicy(std::string_view json);
 
+// Whether a (valid) policy is public in S3's sense: some Allow statement without a Condition
+// names every principal ("*" or {"AWS": "*"}).
+bool IsPublicPolicy(std::string_view json);
+
 // Whether `text` is one syntactically valid JSON value (RFC 8259), nothing else around it.
 bool IsValidJson(std::string_view text);
 

@@ -56,6 +56,45 @@ bool ObjectLockOn(RequestContext& c, const storage::Bucket& b) {
   return b.object_lock_enabled || c.store().GetBucketConfig(b.name, "object-lock").ok();
 }
 
+http::Response NotConfigured(RequestContext& c, const ConfigKind& kind) {
+  return ErrorResponse(c, ErrorReply(kind.not_found).Field("BucketName", c.target.bucket));
+}
+
+// GetBucketPolicyStatus: whether the bucket's policy makes it public.
+http::Response GetBucketPolicyStatus(RequestContext& c) {
+  storage::Bucket bucket;
+  if (auto err = ResolveBucket(c, &bucket)) return ErrorResponse(c, *err);
+  auto policy = c.store().GetBucketConfig(bucket.name, "policy");
+  if (!policy.ok()) {
+    if (policy.code() == storage::Code::kNotFound) {
+      return NotConfigured(c, *FindConfigKind("policy"));
+    }
+    return ErrorResponse(c, StorageError(c, policy.status()));
+  }
+  XmlWriter w("PolicyStatus", true);
+  w.BoolElement("IsPublic", IsPublicPolicy(policy.value()));
+  return XmlResponse(c, w.Finish());
+}
+
+// With BlockPublicPolicy on (the default for new buckets), S3 refuses a public policy.
+std::optional<ErrorReply> CheckPublicPolicyBlocked(RequestContext& c,
+                                                   const storage::Bucket& bucket,
+                                                   const std::string& policy) {
+  auto pab = c.store().GetBucketConfig(bucket.name, "publicAccessBlock");
+  if (!pab.ok()) return std::nullopt;
+  if (pab.value().find("<BlockPublicPolicy>true</BlockPublicPolicy>") == std::string::npos) {
+    return std::nullopt;
+  }
+  if (!IsPublicPolicy(policy)) return std::nullopt;
+  return ErrorReply(S3Error::kAccessDenied,
+                    "User: " + c.auth.principal.arn +
+                        " is not authorized to perform: s3:PutBucketPolicy on resource: "
+                        "\"arn:aws:s3:::" +
+                        bucket.name +
+                        "\" because public policies are blocked by the BlockPublicPolicy block "
+                        "public access setting.");
+}
+
 // Checks that need other state than the document: they run after it validated.
 std::optional<ErrorReply> CheckAgainstState(RequestContext& c, const storage::Bucket& bucket,
                                             const ConfigKind& kind, const std::string& stored) {
@@ -109,6 +148,7 @@ http::Response PutDocument(RequestContext& c, const storage::Bucket& bucket,
       return ErrorResponse(c, ErrorReply(S3Error::kMissingRequestBodyError));
     }
     if (auto err = ValidatePolicy(body)) return ErrorResponse(c, *err);
+    if (auto err = CheckPublicPolicyBlocked(c, bucket, body)) return ErrorResponse(c, *err);
     return Stored(c, c.store().PutBucketConfig(bucket.name, kind.storage_kind, body),
                   kind.put_status);
   }
@@ -173,10 +213,6 @@ http::Response PutCannedBucketAcl(RequestContext& c, const storage::Bucket& buck
   return Stored(c, c.store().PutBucketConfig(bucket.name, "acl", acl), 200);
 }
 
-http::Response NotConfigured(RequestContext& c, const ConfigKind& kind) {
-  return ErrorResponse(c, ErrorReply(kind.not_found).Field("BucketName", c.target.bucket));
-}
-
 }  // namespace
 
 http::StartResult PutBucketConfig(const Ctx& ctx) {
@@ -216,6 +252,7 @@ http::StartResult PutBucketConfig(const Ctx& ctx) {
 
 http::StartResult GetBucketConfig(const Ctx& ctx) {
   RequestContext& c = *ctx;
+  if (c.route->query1 == "policyStatus") return GetBucketPolicyStatus(c);
   const ConfigKind& kind = KindOf(c);
   storage::Bucket bucket;
   if (auto err = ResolveBucket(c, &bucket)) return ErrorResponse(c, *err);

@@ -1,6 +1,9 @@
 // Bucket policy documents: S3 stores the policy text as sent but refuses text that is not a JSON
-// object with a Statement (MalformedPolicy). The JSON check is a small RFC 8259 recognizer: the
-// s3 library does not link a JSON library, and nothing here needs the parsed value.
+// object with a Statement (MalformedPolicy). Validity is checked by a small strict RFC 8259
+// recognizer (RapidJSON accepts more than S3 does by default); RapidJSON (header-only) reads
+// the statements for the public-policy test.
+#include <rapidjson/document.h>
+
 #include <cctype>
 #include <set>
 #include <string>
@@ -138,7 +141,49 @@ class JsonRecognizer {
   std::set<std::string> top_keys_;
 };
 
+bool NamesEveryone(const rapidjson::Value& principal) {
+  if (principal.IsString()) return std::string_view(principal.GetString()) == "*";
+  if (principal.IsArray()) {
+    for (const auto& p : principal.GetArray()) {
+      if (NamesEveryone(p)) return true;
+    }
+    return false;
+  }
+  if (principal.IsObject()) {
+    auto aws = principal.FindMember("AWS");
+    return aws != principal.MemberEnd() && NamesEveryone(aws->value);
+  }
+  return false;
+}
+
+bool IsPublicStatement(const rapidjson::Value& s) {
+  if (!s.IsObject()) return false;
+  auto effect = s.FindMember("Effect");
+  if (effect == s.MemberEnd() || !effect->value.IsString() ||
+      std::string_view(effect->value.GetString()) != "Allow") {
+    return false;
+  }
+  if (s.HasMember("Condition")) return false;
+  auto principal = s.FindMember("Principal");
+  return principal != s.MemberEnd() && NamesEveryone(principal->value);
+}
+
 }  // namespace
+
+bool IsPublicPolicy(std::string_view json) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return false;
+  auto statements = doc.FindMember("Statement");
+  if (statements == doc.MemberEnd()) return false;
+  if (statements->value.IsArray()) {
+    for (const auto& s : statements->value.GetArray()) {
+      if (IsPublicStatement(s)) return true;
+    }
+    return false;
+  }
+  return IsPublicStatement(statements->value);
+}
 
 bool IsValidJson(std::string_view text) { return JsonRecognizer(text).Document(); }
 

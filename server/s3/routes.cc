@@ -75,7 +75,7 @@ constexpr Route kRoutes[] = {
     {"GET", kBkt, "object-lock", "", "", "GetObjectLockConfiguration", H::kGetBucketConfig},
     {"GET", kBkt, "ownershipControls", "", "", "GetBucketOwnershipControls", H::kGetBucketConfig},
     {"GET", kBkt, "policy", "", "", "GetBucketPolicy", H::kGetBucketConfig},
-    {"GET", kBkt, "policyStatus", "", "", "GetBucketPolicyStatus", H::kNotImplemented},
+    {"GET", kBkt, "policyStatus", "", "", "GetBucketPolicyStatus", H::kGetBucketConfig},
     {"GET", kBkt, "publicAccessBlock", "", "", "GetPublicAccessBlock", H::kGetBucketConfig},
     {"GET", kBkt, "replication", "", "", "GetBucketReplication", H::kGetBucketConfig},
     {"GET", kBkt, "requestPayment", "", "", "GetBucketRequestPayment", H::kGetBucketConfig},

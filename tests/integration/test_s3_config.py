@@ -193,6 +193,26 @@ class S3ConfigTest(h.SkiffTestCase):
                                                             "Filter": {}}]}),
             "InvalidRequest", 400, "At least one action needs to be specified in a rule")
 
+    def test_public_policy_status_and_block(self):
+        s3 = self.s3()
+        name = self.new_bucket(s3, "pub")
+        public = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{name}/*"}]})
+        self.expect_error(lambda: s3.get_bucket_policy_status(Bucket=name),
+                          "NoSuchBucketPolicy", 404)
+        err = self.expect_error(lambda: s3.put_bucket_policy(Bucket=name, Policy=public),
+                                "AccessDenied", 403)
+        self.assertIn("BlockPublicPolicy", err["Message"])
+        s3.delete_public_access_block(Bucket=name)
+        s3.put_bucket_policy(Bucket=name, Policy=public)
+        self.assertTrue(s3.get_bucket_policy_status(Bucket=name)["PolicyStatus"]["IsPublic"])
+        private = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"},
+            "Action": "s3:*", "Resource": f"arn:aws:s3:::{name}/*"}]})
+        s3.put_bucket_policy(Bucket=name, Policy=private)
+        self.assertFalse(s3.get_bucket_policy_status(Bucket=name)["PolicyStatus"]["IsPublic"])
+
     def test_object_lock_on_create(self):
         s3 = self.s3()
         name = h.unique_name("lock")
