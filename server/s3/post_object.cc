@@ -2,6 +2,7 @@
 // policy (SigV4: x-amz-signature = HMAC(signing key, base64 policy)). The form fields come
 // first and are buffered (S3 allows 20 KB of them); the file field, which must come last, is
 // streamed into a blob once the policy has been checked against every field.
+#include <openssl/hmac.h>
 #include <rapidjson/document.h>
 
 #include <chrono>
@@ -290,6 +291,9 @@ class PostObjectExchange : public http::Exchange {
     RequestContext& c = *ctx_;
     const std::string policy_b64 = Field("policy");
     const std::string signature = Field("x-amz-signature");
+    if (!policy_b64.empty() && signature.empty() && !Field("signature").empty()) {
+      return AuthorizeV2(policy_b64);
+    }
     if (policy_b64.empty() || signature.empty()) {
       // An unsigned form is an anonymous write: no bucket allows those here.
       return ErrorReply(S3Error::kAccessDenied);
@@ -328,14 +332,47 @@ class PostObjectExchange : public http::Exchange {
           .Field("StringToSign", policy_b64)
           .Field("SignatureProvided", signature);
     }
+    return Authorized(*found, scope.region, policy_b64);
+  }
+
+  // Signature Version 2 forms (AWSAccessKeyId, signature = base64 HMAC-SHA1 of the policy),
+  // which botocore still produces by default for generate_presigned_post. They carry no
+  // region: the bucket's own is used.
+  std::optional<ErrorReply> AuthorizeV2(const std::string& policy_b64) {
+    RequestContext& c = *ctx_;
+    const std::string access_key = Field("awsaccesskeyid");
+    auto found = c.deps.credentials->Find(access_key);
+    if (!found) return ErrorReply(S3Error::kInvalidAccessKeyId).Field("AWSAccessKeyId", access_key);
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_len = 0;
+    HMAC(EVP_sha1(), found->secret.data(), static_cast<int>(found->secret.size()),
+         reinterpret_cast<const unsigned char*>(policy_b64.data()), policy_b64.size(), mac,
+         &mac_len);
+    std::string expected =
+        sigv4::Base64Encode(std::string_view(reinterpret_cast<const char*>(mac), mac_len));
+    if (expected != Field("signature")) {
+      return ErrorReply(S3Error::kSignatureDoesNotMatch)
+          .Field("AWSAccessKeyId", access_key)
+          .Field("StringToSign", policy_b64)
+          .Field("SignatureProvided", Field("signature"));
+    }
+    auto bucket = c.store().GetBucket(c.target.bucket);
+    if (!bucket.ok()) return StorageError(c, bucket.status());
+    return Authorized(*found, bucket->region, policy_b64);
+  }
+
+  // The signature verified: the request acts as `who` in `region` from here on.
+  std::optional<ErrorReply> Authorized(const common::Credential& who, const std::string& region,
+                                       const std::string& policy_b64) {
+    RequestContext& c = *ctx_;
     c.auth.principal.anonymous = false;
-    c.auth.principal.access_key = found->access_key;
-    c.auth.principal.account_id = found->account_id;
-    c.auth.principal.arn = found->arn;
-    c.auth.principal.region = scope.region;
+    c.auth.principal.access_key = who.access_key;
+    c.auth.principal.account_id = who.account_id;
+    c.auth.principal.arn = who.arn;
+    c.auth.principal.region = region;
     c.auth.principal.service = "s3";
-    c.record.principal = found->arn;
-    c.record.region = scope.region;
+    c.record.principal = who.arn;
+    c.record.region = region;
     if (auto err = ResolveBucket(c, &bucket_)) return err;
 
     key_ = Field("key");
@@ -445,6 +482,7 @@ class PostObjectExchange : public http::Exchange {
     std::string extra;
     for (const auto& [name, value] : fields_) {
       if (name == "policy" || name == "x-amz-signature" || name == "file" ||
+          name == "signature" || name == "awsaccesskeyid" ||
           name.starts_with("x-ignore-") || covered.count(name) > 0) {
         continue;
       }

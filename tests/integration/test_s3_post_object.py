@@ -89,6 +89,18 @@ class S3PostObjectTest(h.SkiffTestCase):
         resp = self.post(bad, b"hello")
         self.assertS3Error(resp, 403, "SignatureDoesNotMatch")
 
+    def test_signature_version_2_form(self):
+        # botocore's default for generate_presigned_post: AWSAccessKeyId + HMAC-SHA1 signature.
+        v2 = self.s3()
+        presigned = v2.generate_presigned_post(self.bucket, "v2.txt")
+        self.assertIn("AWSAccessKeyId", presigned["fields"])
+        resp = self.post(presigned, b"sigv2")
+        self.assertEqual(resp.status, 204, resp.describe())
+        self.assertEqual(self.c.get_object(Bucket=self.bucket, Key="v2.txt")["Body"].read(),
+                         b"sigv2")
+        bad = dict(presigned, fields=dict(presigned["fields"], signature="AAAA"))
+        self.assertS3Error(self.post(bad, b"x"), 403, "SignatureDoesNotMatch")
+
     def test_expired_policy(self):
         presigned = self.c.generate_presigned_post(self.bucket, "late.txt", ExpiresIn=-10)
         resp = self.post(presigned, b"late")
