@@ -243,7 +243,7 @@ http::StartResult GetObjectAttributes(const Ctx& ctx) {
   }
   if (parts && record.parts_count > 0) {
     w.Open("ObjectParts");
-    w.Element("TotalPartsCount", std::to_string(record.parts_count));
+    w.Element("PartsCount", std::to_string(record.parts_count));
     w.Element("PartNumberMarker", std::to_string(marker));
     uint32_t last = marker;
     uint32_t listed = 0;
@@ -259,8 +259,9 @@ http::StartResult GetObjectAttributes(const Ctx& ctx) {
     w.Element("NextPartNumberMarker", std::to_string(last));
     w.Element("MaxParts", std::to_string(max_parts));
     w.BoolElement("IsTruncated", truncated);
-    // Parts rendered in order after the paging fields, as S3 lists them.
-    for (uint32_t n = marker + 1; n <= last; ++n) {
+    // S3 lists the parts only for objects uploaded with an additional checksum. Per-part
+    // checksum values are not kept by storage, so a Part carries its number and size only.
+    for (uint32_t n = marker + 1; !record.checksum_algorithm.empty() && n <= last; ++n) {
       w.Open("Part");
       w.Element("PartNumber", std::to_string(n));
       w.Element("Size", std::to_string(record.part_sizes[n - 1]));

@@ -115,6 +115,27 @@ class S3ObjectConfigTest(h.SkiffTestCase):
                            headers={"x-amz-object-attributes": "Colour"})
         self.assertS3Error(resp, 400, "InvalidArgument", "Invalid attribute name specified.")
 
+    def test_get_object_attributes_multipart(self):
+        s3 = self.s3()
+        name = self.new_bucket(s3, "mpattr")
+        upload = s3.create_multipart_upload(Bucket=name, Key="big")["UploadId"]
+        first = b"a" * (5 * 1024 * 1024)
+        parts = []
+        for n, body in ((1, first), (2, b"tail")):
+            etag = s3.upload_part(Bucket=name, Key="big", UploadId=upload, PartNumber=n,
+                                  Body=body)["ETag"]
+            parts.append({"PartNumber": n, "ETag": etag})
+        s3.complete_multipart_upload(Bucket=name, Key="big", UploadId=upload,
+                                     MultipartUpload={"Parts": parts})
+        got = s3.get_object_attributes(Bucket=name, Key="big", ObjectAttributes=[
+            "ObjectParts", "ObjectSize", "ETag"], MaxParts=1)
+        self.assertTrue(got["ETag"].endswith("-2"), got)
+        self.assertEqual(got["ObjectSize"], len(first) + 4)
+        self.assertEqual(got["ObjectParts"]["TotalPartsCount"], 2)
+        self.assertEqual(got["ObjectParts"]["MaxParts"], 1)
+        self.assertTrue(got["ObjectParts"]["IsTruncated"])
+        self.assertEqual(got["ObjectParts"]["NextPartNumberMarker"], 1)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -145,6 +145,16 @@ TEST(Policy, JsonAndStatement) {
   EXPECT_FALSE(ValidatePolicy(R"({"Version":"2012-10-17","Statement":[]})"));
 }
 
+TEST(Policy, Public) {
+  EXPECT_TRUE(IsPublicPolicy(R"({"Statement":[{"Effect":"Allow","Principal":"*"}]})"));
+  EXPECT_TRUE(IsPublicPolicy(R"({"Statement":{"Effect":"Allow","Principal":{"AWS":["x","*"]}}})"));
+  EXPECT_FALSE(IsPublicPolicy(R"({"Statement":[{"Effect":"Deny","Principal":"*"}]})"));
+  EXPECT_FALSE(IsPublicPolicy(
+      R"({"Statement":[{"Effect":"Allow","Principal":"*","Condition":{"IpAddress":{}}}]})"));
+  EXPECT_FALSE(IsPublicPolicy(
+      R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:root"}}]})"));
+}
+
 TEST(Cors, WildcardsAndRuleOrder) {
   EXPECT_TRUE(CorsWildcardMatch("*", "http://a", false));
   EXPECT_TRUE(CorsWildcardMatch("http://*.example.com", "http://www.example.com", false));
