@@ -55,6 +55,9 @@ LoadedTable LoadTable(RequestContext& ctx, std::string_view not_found_message);
 // Loads a named table (name already validated).
 LoadedTable LoadTableNamed(RequestContext& ctx, const std::string& name,
                            std::string_view not_found_message);
+// ResourceInUseException ("Attempt to change a resource which is still in use: Table is being
+// updated: <name>") unless the table is ACTIVE.
+void RequireStableTable(const storage::TableRecord& record);
 // How long CREATING/UPDATING/DELETING last (0 = tables change state at once).
 int64_t TableTransitionMs(const RequestContext& ctx);
 // Storage failure -> thrown ApiError.

@@ -181,7 +181,29 @@ void SettleStatus(RequestContext& ctx, storage::TableRecord& record, const std::
   CheckStorage(ctx.store().UpdateTable(record));
 }
 
+// Item operations need an ACTIVE (or UPDATING) table: DynamoDB answers them for a table that is
+// still CREATING or already DELETING as if it did not exist.
+bool IsItemOperation(std::string_view op) {
+  static constexpr std::string_view kItemOps[] = {
+      "PutItem", "GetItem", "DeleteItem", "UpdateItem", "Query", "Scan",
+      "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems"};
+  return std::find(std::begin(kItemOps), std::end(kItemOps), op) != std::end(kItemOps);
+}
+
+// "Table is being created" etc., for ResourceInUseException.
+std::string InUseMessage(const storage::TableRecord& record) {
+  std::string_view doing = record.status == "CREATING"   ? "created"
+                           : record.status == "DELETING" ? "deleted"
+                                                         : "updated";
+  return "Attempt to change a resource which is still in use: Table is being " +
+         std::string(doing) + ": " + record.name;
+}
+
 }  // namespace
+
+void RequireStableTable(const storage::TableRecord& record) {
+  if (record.status != "ACTIVE") Fail(DdbError::kResourceInUseException, InUseMessage(record));
+}
 
 int64_t TableTransitionMs(const RequestContext& ctx) {
   // --table-transition-ms: CREATING/UPDATING/DELETING last this long, so waiters can be tested.
@@ -208,6 +230,12 @@ LoadedTable LoadTableNamed(RequestContext& ctx, const std::string& name,
   LoadedTable t;
   t.record = std::move(got.value());
   SettleStatus(ctx, t.record, name, not_found_message);
+  if ((t.record.status == "CREATING" || t.record.status == "DELETING") &&
+      IsItemOperation(ctx.operation)) {
+    Fail(DdbError::kResourceNotFoundException,
+         not_found_message.empty() ? "Requested resource not found: Table: " + name + " not found"
+                                   : std::string(not_found_message));
+  }
   t.model = DecodeModel(t.record.document);
   return t;
 }
@@ -331,6 +359,12 @@ std::string CreateTable(RequestContext& ctx) {
   record.created_ms = ctx.now_ms;
   record.status_until_ms = transition_ms > 0 ? ctx.now_ms + transition_ms : 0;
   ctx.record.resource = *name;
+  // A table whose DELETING time is over no longer holds its name.
+  if (auto old = ctx.store().GetTable(record.account_id, record.region, record.name);
+      old.ok() && old->status == "DELETING" && old->status_until_ms != 0 &&
+      ctx.now_ms >= old->status_until_ms) {
+    CheckStorage(ctx.store().DeleteTable(old->table_id));
+  }
   storage::Status st = ctx.store().CreateTable(&record);
   if (st.code() == storage::Code::kConflict) {
     Fail(DdbError::kResourceInUseException, "Table already exists: " + *name);
@@ -364,6 +398,10 @@ std::string ListTables(RequestContext& ctx) {
   size_t count = 0;
   bool more = false;
   for (const auto& t : tables.value()) {
+    if (t.status == "DELETING" && t.status_until_ms != 0 && ctx.now_ms >= t.status_until_ms) {
+      CheckStorage(ctx.store().DeleteTable(t.table_id));  // its deletion has completed
+      continue;
+    }
     if (start && t.name <= *start) continue;
     if (count == max) {
       more = true;
@@ -384,7 +422,19 @@ std::string DeleteTable(RequestContext& ctx) {
     FailValidation("Resource cannot be deleted as it is currently protected against deletion. "
                    "Disable deletion protection first.");
   }
+  // DynamoDB refuses to delete a table that is being created or updated, and answers a repeated
+  // delete of a DELETING table with its description again.
+  if (t.record.status == "CREATING" || t.record.status == "UPDATING") RequireStableTable(t.record);
   std::string body = DescribeJsonFor(ctx, t, "TableDescription", "DELETING");
+  if (t.record.status == "DELETING") return body;
+  const int64_t transition_ms = TableTransitionMs(ctx);
+  if (transition_ms > 0) {
+    // The table stays DELETING (described, listed, refusing items) until SettleStatus drops it.
+    t.record.status = "DELETING";
+    t.record.status_until_ms = ctx.now_ms + transition_ms;
+    CheckStorage(ctx.store().UpdateTable(t.record));
+    return body;
+  }
   CheckStorage(ctx.store().DeleteTable(t.record.table_id));
   return body;
 }

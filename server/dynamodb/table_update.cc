@@ -220,6 +220,8 @@ std::string UpdateTable(RequestContext& ctx) {
     }
   }
   LoadedTable t = LoadTableNamed(ctx, *name, {});
+  // While a table is UPDATING (or CREATING, DELETING) it accepts no other UpdateTable.
+  RequireStableTable(t.record);
   TableModel& m = t.model;
   const std::string mode = billing.value_or(m.billing_mode);
   if (mode == "PAY_PER_REQUEST" && throughput) {
@@ -263,6 +265,10 @@ std::string UpdateTable(RequestContext& ctx) {
   if (sse) ApplySseSpecification(*sse, m, ctx.region(), ctx.account(), true);
   if (table_class) m.table_class = *table_class;
   if (protect) m.deletion_protection = *protect;
+  if (const int64_t transition_ms = TableTransitionMs(ctx); transition_ms > 0) {
+    t.record.status = "UPDATING";  // until SettleStatus makes it ACTIVE again
+    t.record.status_until_ms = ctx.now_ms + transition_ms;
+  }
   SaveModel(ctx, t);
   if (reindex) RewriteAllItems(ctx, t);
   return DescribeJsonFor(ctx, t, "TableDescription", {});

@@ -35,6 +35,9 @@ std::string Reply::Message() const {
 Harness::Harness()
     : service_(std::make_unique<Service>(ServiceDeps{&store_, &credentials_, nullptr})) {}
 
+Harness::Harness(const common::Config* config)
+    : service_(std::make_unique<Service>(ServiceDeps{&store_, &credentials_, config})) {}
+
 Harness::Harness(storage::TableStore* tables)
     : service_(std::make_unique<Service>(ServiceDeps{tables, &credentials_, nullptr})) {}
 

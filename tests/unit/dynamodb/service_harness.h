@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "server/common/config.h"
 #include "server/common/credentials.h"
 #include "server/dynamodb/service.h"
 #include "server/http/message.h"
@@ -40,6 +41,8 @@ class Harness {
   Harness();
   // Against another TableStore (the SQLite one); store() then must not be used.
   explicit Harness(storage::TableStore* tables);
+  // With a server configuration (e.g. table_transition_ms); `config` must outlive the Harness.
+  explicit Harness(const common::Config* config);
   // POST / with X-Amz-Target DynamoDB_20120810.<op> and `body`.
   Reply Call(std::string_view op, std::string_view body, const SignOptions& options = {});
   // Raw: target header value as given (may be empty = absent).

@@ -468,5 +468,63 @@ TEST(ServiceTableStatus, TransitionsSettleWhenDue) {
   EXPECT_FALSE(h.store().GetTable("000000000000", "us-east-1", "locks").ok());
 }
 
+// Moves the table's transition end into the past, as if the transition time had elapsed.
+void EndTransition(Harness& h, const std::string& name) {
+  auto record = h.store().GetTable("000000000000", "us-east-1", name);
+  ASSERT_TRUE(record.ok());
+  storage::TableRecord r = record.value();
+  r.status_until_ms = 1;
+  ASSERT_TRUE(h.store().UpdateTable(r).ok());
+}
+
+TEST(ServiceTableStatus, TransitionTimeDrivesCreateUpdateDelete) {
+  common::Config config;
+  config.table_transition_ms = 3600 * 1000;
+  Harness h(&config);
+  Reply created = h.CreateLockTable();
+  ASSERT_EQ(created.status, 200) << created.body;
+  EXPECT_EQ(Str(created.json["TableDescription"]["TableStatus"]), "CREATING");
+  // Items wait for the table; so do changes to it.
+  Reply early = h.Call("PutItem", R"({"TableName":"locks","Item":{"LockID":{"S":"a"}}})");
+  EXPECT_EQ(early.ErrorCode(), "ResourceNotFoundException");
+  EXPECT_EQ(early.Message(), "Requested resource not found");
+  Reply busy = h.Call("UpdateTable", R"({"TableName":"locks","BillingMode":"PROVISIONED",)"
+                                     R"("ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}})");
+  EXPECT_EQ(busy.ErrorCode(), "ResourceInUseException");
+  EXPECT_EQ(busy.Message(),
+            "Attempt to change a resource which is still in use: Table is being created: locks");
+  EXPECT_EQ(h.Call("DeleteTable", R"({"TableName":"locks"})").ErrorCode(), "ResourceInUseException");
+  EndTransition(h, "locks");
+  EXPECT_EQ(Str(h.Call("DescribeTable", R"({"TableName":"locks"})").json["Table"]["TableStatus"]),
+            "ACTIVE");
+
+  Reply updated = h.Call("UpdateTable", R"({"TableName":"locks","BillingMode":"PROVISIONED",)"
+                                        R"("ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}})");
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  EXPECT_EQ(Str(updated.json["TableDescription"]["TableStatus"]), "UPDATING");
+  // An UPDATING table takes items but no second update.
+  EXPECT_EQ(h.Call("PutItem", R"({"TableName":"locks","Item":{"LockID":{"S":"a"}}})").status, 200);
+  EXPECT_EQ(h.Call("UpdateTable", R"({"TableName":"locks","BillingMode":"PAY_PER_REQUEST"})").Message(),
+            "Attempt to change a resource which is still in use: Table is being updated: locks");
+  EndTransition(h, "locks");
+  EXPECT_EQ(Str(h.Call("DescribeTable", R"({"TableName":"locks"})").json["Table"]["TableStatus"]),
+            "ACTIVE");
+
+  Reply deleted = h.Call("DeleteTable", R"({"TableName":"locks"})");
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  EXPECT_EQ(Str(deleted.json["TableDescription"]["TableStatus"]), "DELETING");
+  EXPECT_EQ(Str(h.Call("DescribeTable", R"({"TableName":"locks"})").json["Table"]["TableStatus"]),
+            "DELETING");
+  EXPECT_EQ(h.Call("DeleteTable", R"({"TableName":"locks"})").status, 200);  // still DELETING
+  EXPECT_EQ(h.Call("GetItem", R"({"TableName":"locks","Key":{"LockID":{"S":"a"}}})").ErrorCode(),
+            "ResourceNotFoundException");
+  EXPECT_EQ(h.Call("ListTables", "{}").body, R"({"TableNames":["locks"]})");
+  EndTransition(h, "locks");
+  EXPECT_EQ(h.Call("ListTables", "{}").body, R"({"TableNames":[]})");
+  EXPECT_EQ(h.Call("DescribeTable", R"({"TableName":"locks"})").ErrorCode(),
+            "ResourceNotFoundException");
+  EXPECT_EQ(h.CreateLockTable().status, 200);
+}
+
 }  // namespace
 }  // namespace skiff::dynamodb::testing
