@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "server/s3/config_common.h"
 #include "server/s3/config_cors.h"
+#include "server/s3/owner.h"
 
 namespace skiff::s3 {
 namespace {
@@ -153,6 +155,23 @@ TEST(Policy, Public) {
       R"({"Statement":[{"Effect":"Allow","Principal":"*","Condition":{"IpAddress":{}}}]})"));
   EXPECT_FALSE(IsPublicPolicy(
       R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:root"}}]})"));
+}
+
+TEST(Acl, CannedAndOwnerOnly) {
+  const std::string owner = "000000000000";
+  const std::string id = CanonicalUserId(owner);
+  std::string priv = RenderAcl("", owner);
+  EXPECT_NE(priv.find("<Owner><ID>" + id + "</ID>"), std::string::npos);
+  EXPECT_NE(priv.find("xsi:type=\"CanonicalUser\"><ID>" + id), std::string::npos);
+  EXPECT_EQ(priv.find("AllUsers"), std::string::npos);
+  std::string pub = RenderAcl("public-read-write", owner);
+  EXPECT_NE(pub.find("AllUsers</URI></Grantee><Permission>READ</Permission>"), std::string::npos);
+  EXPECT_NE(pub.find("AllUsers</URI></Grantee><Permission>WRITE</Permission>"), std::string::npos);
+  EXPECT_TRUE(IsOwnerOnlyAcl(priv, owner));
+  EXPECT_FALSE(IsOwnerOnlyAcl(pub, owner));
+  EXPECT_FALSE(IsOwnerOnlyAcl(priv, "111111111111"));
+  EXPECT_TRUE(IsCannedAclName("log-delivery-write"));
+  EXPECT_FALSE(IsCannedAclName("public"));
 }
 
 TEST(Cors, WildcardsAndRuleOrder) {
