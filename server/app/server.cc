@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "server/app/admin.h"
-#include "server/app/not_implemented.h"
 #include "server/app/router.h"
 #include "server/app/ttl_reaper.h"
 #include "server/common/credentials.h"
@@ -13,6 +12,7 @@
 #include "server/dynamodb/service.h"
 #include "server/http/server.h"
 #include "server/s3/service.h"
+#include "server/sts/service.h"
 #include "storage/database.h"
 
 namespace skiff::app {
@@ -27,8 +27,8 @@ struct Server::Impl {
   std::unique_ptr<s3::Service> s3;
   std::unique_ptr<dynamodb::Service> dynamodb;
   std::unique_ptr<AdminHandler> admin;
-  QueryNotImplemented sts{"sts", "STS", "https://sts.amazonaws.com/doc/2011-06-15/"};
-  QueryNotImplemented iam{"iam", "IAM", "https://iam.amazonaws.com/doc/2010-05-08/"};
+  std::unique_ptr<sts::Service> sts;
+  std::unique_ptr<sts::Service> iam;
   std::unique_ptr<Router> router;
   std::mutex http_mutex;  // guards `http` between Shutdown() and the end of Run()
   std::unique_ptr<http::Server> http;
@@ -88,18 +88,22 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   dynamodb_deps.credentials = &impl->credentials;
   dynamodb_deps.config = &impl->config;
   impl->dynamodb = std::make_unique<dynamodb::Service>(dynamodb_deps);
+  impl->sts = std::make_unique<sts::Service>(sts::ServiceOptions{
+      "sts", "STS", "https://sts.amazonaws.com/doc/2011-06-15/", "2011-06-15", &impl->credentials});
+  impl->iam = std::make_unique<sts::Service>(sts::ServiceOptions{
+      "iam", "IAM", "https://iam.amazonaws.com/doc/2010-05-08/", "2010-05-08", &impl->credentials});
   impl->admin = std::make_unique<AdminHandler>(std::move(version),
                                                std::vector<std::pair<std::string, std::string>>{
                                                    {"s3", "available"},
                                                    {"dynamodb", "available"},
-                                                   {"sts", "unavailable"},
+                                                   {"sts", "available"},
                                                });
   Router::Targets targets;
   targets.admin = impl->admin.get();
   targets.s3 = impl->s3.get();
   targets.dynamodb = impl->dynamodb.get();
-  targets.sts = &impl->sts;
-  targets.iam = &impl->iam;
+  targets.sts = impl->sts.get();
+  targets.iam = impl->iam.get();
   impl->router = std::make_unique<Router>(targets);
 
   http::ServerOptions options;
