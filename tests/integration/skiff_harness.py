@@ -196,6 +196,27 @@ class SkiffTestCase(unittest.TestCase):
     def raw(self, data, method="GET"):
         return raw_exchange(self.server.host, self.server.port, data, method)
 
+    def run_node_suite(self, folder, marker_package, timeout=180):
+        """Runs `node --test` in tests/integration/<folder> (an npm project with a committed
+        lockfile) against this server; `npm ci` first when node_modules/<marker_package> is
+        missing. Fails unless node reports at least one pass and no failure."""
+        js_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), folder)
+        node, npm = shutil.which("node"), shutil.which("npm")
+        self.assertTrue(node and npm, "node and npm are needed for the JS SDK tests")
+        if not os.path.isdir(os.path.join(js_dir, "node_modules", *marker_package.split("/"))):
+            proc = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=js_dir,
+                                  capture_output=True, timeout=300)
+            self.assertEqual(proc.returncode, 0,
+                             f"npm ci failed: {proc.stderr.decode(errors='replace')[-3000:]}")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(SKIFF_ENDPOINT=self.endpoint, NODE_NO_WARNINGS="1")
+        proc = subprocess.run([node, "--test"], cwd=js_dir, env=env, capture_output=True,
+                              timeout=timeout)
+        output = proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace")
+        self.assertEqual(proc.returncode, 0, f"node --test failed:\n{output[-8000:]}")
+        self.assertRegex(output, r"# pass [1-9]")
+        self.assertRegex(output, r"# fail 0")
+
     # --- assertions ----------------------------------------------------------------------
 
     def assertClientError(self, ctx_exception, code, status=None, message=None):
