@@ -85,6 +85,9 @@ std::optional<ErrorReply> PlanChecksum(const http::Headers& h, BodyPlan* plan) {
   }
   plan->checksum_requested = found > 0;
   std::string_view sdk_alg = h.Get("x-amz-sdk-checksum-algorithm");
+  if (sdk_alg.empty() && plan->algorithm_header_fallback) {
+    sdk_alg = h.Get("x-amz-checksum-algorithm");
+  }
   if (!sdk_alg.empty()) {
     auto a = sigv4::ParseChecksumAlgorithm(sdk_alg);
     if (!a || *a == sigv4::ChecksumAlgorithm::kMd5) {

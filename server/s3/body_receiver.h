@@ -1,4 +1,4 @@
-// The streaming body pipeline of operations that store a body as a blob (UploadPart): framing
+// The streaming body pipeline of operations that store a body as a blob (PutObject, UploadPart): framing
 // (Content-Length or aws-chunked with chunk signatures and trailers), MD5 for the ETag, SHA-256
 // against x-amz-content-sha256, Content-MD5, and one x-amz-checksum-* algorithm; bytes go to a
 // storage BlobWriter as they arrive, so memory stays bounded whatever the size.
@@ -25,6 +25,9 @@ struct BodyPlan {
   bool checksum_requested = false;  // the client named an algorithm (header or trailer)
   std::optional<std::string> checksum_expected;
   bool checksum_in_trailer = false;
+  // Input, set before PlanBody: also take x-amz-checksum-algorithm when
+  // x-amz-sdk-checksum-algorithm is absent (PutObject does, UploadPart does not).
+  bool algorithm_header_fallback = false;
 };
 
 // Reads the request's framing and integrity headers. `default_checksum` is computed when the
