@@ -293,11 +293,9 @@ http::StartResult CopyObject(const Ctx& ctx) {
 http::StartResult UploadPartCopy(const Ctx& ctx) {
   RequestContext& c = *ctx;
   storage::Bucket bucket;
-  if (auto err = ResolveBucket(c, &bucket)) return ErrorResponse(c, *err);
   uint32_t number = 0;
-  if (auto err = ParsePartNumber(c, &number)) return ErrorResponse(c, *err);
   storage::MultipartUpload upload;
-  if (auto err = ResolveUpload(c, bucket, &upload)) return ErrorResponse(c, *err);
+  if (auto err = ResolvePart(c, &bucket, &number, &upload)) return ErrorResponse(c, *err);
   CopySource src;
   if (auto err = OpenSource(c, &src)) return ErrorResponse(c, *err);
   const storage::ObjectRecord& source = src.handle->record();

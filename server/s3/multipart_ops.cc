@@ -331,6 +331,13 @@ std::optional<ErrorReply> ParsePartNumber(const RequestContext& c, uint32_t* par
   return std::nullopt;
 }
 
+std::optional<ErrorReply> ResolvePart(RequestContext& c, storage::Bucket* bucket,
+                                      uint32_t* part_number, storage::MultipartUpload* upload) {
+  if (auto err = ResolveBucket(c, bucket)) return err;
+  if (auto err = ParsePartNumber(c, part_number)) return err;
+  return ResolveUpload(c, *bucket, upload);
+}
+
 http::StartResult CreateMultipartUpload(const Ctx& ctx) {
   RequestContext& c = *ctx;
   const http::Headers& h = c.request.headers;
@@ -397,11 +404,9 @@ http::StartResult CreateMultipartUpload(const Ctx& ctx) {
 http::StartResult UploadPart(const Ctx& ctx) {
   RequestContext& c = *ctx;
   storage::Bucket bucket;
-  if (auto err = ResolveBucket(c, &bucket)) return ErrorResponse(c, *err);
   uint32_t number = 0;
-  if (auto err = ParsePartNumber(c, &number)) return ErrorResponse(c, *err);
   storage::MultipartUpload upload;
-  if (auto err = ResolveUpload(c, bucket, &upload)) return ErrorResponse(c, *err);
+  if (auto err = ResolvePart(c, &bucket, &number, &upload)) return ErrorResponse(c, *err);
   BodyPlan plan;
   if (auto err = PlanBody(c, kMaxPartBytes, PartAlgorithm(upload), &plan)) {
     return ErrorResponse(c, *err);

@@ -26,6 +26,10 @@ storage::MultipartStore& Multipart(RequestContext& c);
 std::optional<ErrorReply> ResolveUpload(RequestContext& c, const storage::Bucket& bucket,
                                         storage::MultipartUpload* upload);
 std::optional<ErrorReply> ParsePartNumber(const RequestContext& c, uint32_t* part_number);
+// UploadPart's and UploadPartCopy's target, checked in S3's order: the bucket (ResolveBucket),
+// ?partNumber, then the ?uploadId upload.
+std::optional<ErrorReply> ResolvePart(RequestContext& c, storage::Bucket* bucket,
+                                      uint32_t* part_number, storage::MultipartUpload* upload);
 
 // versionId=: "null" or one of our 32-character ids. Empty -> InvalidArgument "Version id cannot
 // be the empty string"; any other shape -> InvalidArgument "Invalid version id specified" (S3
