@@ -4,9 +4,9 @@
 #include <array>
 #include <pugixml.hpp>
 
+#include "server/s3/integrity.h"
 #include "server/s3/owner.h"
 #include "server/s3/xml.h"
-#include "sigv4/checksum.h"
 
 namespace skiff::s3 {
 namespace {
@@ -17,49 +17,10 @@ constexpr std::array<std::string_view, 8> kCanned = {
     "private",       "public-read",       "public-read-write",         "authenticated-read",
     "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write"};
 
-constexpr sigv4::ChecksumAlgorithm kHeaderChecksums[] = {
-    sigv4::ChecksumAlgorithm::kCrc32, sigv4::ChecksumAlgorithm::kCrc32c,
-    sigv4::ChecksumAlgorithm::kCrc64Nvme, sigv4::ChecksumAlgorithm::kSha1,
-    sigv4::ChecksumAlgorithm::kSha256};
-
 constexpr std::string_view kAllUsers = "http://acs.amazonaws.com/groups/global/AllUsers";
 constexpr std::string_view kAuthenticatedUsers =
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
 constexpr std::string_view kLogDelivery = "http://acs.amazonaws.com/groups/s3/LogDelivery";
-
-std::optional<ErrorReply> VerifyIntegrity(const http::Headers& h, const std::string& body) {
-  if (const std::string* md5 = h.Find("Content-MD5")) {
-    auto raw = sigv4::Base64Decode(*md5);
-    if (!raw || raw->size() != 16) return ErrorReply(S3Error::kInvalidDigest);
-    sigv4::Checksum sum(sigv4::ChecksumAlgorithm::kMd5);
-    sum.Update(body);
-    std::string got = sum.Digest();
-    if (got != *raw) {
-      return ErrorReply(S3Error::kBadDigest)
-          .Field("ExpectedDigest", *md5)
-          .Field("CalculatedDigest", sigv4::Base64Encode(got));
-    }
-  }
-  for (sigv4::ChecksumAlgorithm a : kHeaderChecksums) {
-    const std::string* v = h.Find(sigv4::ChecksumHeaderName(a));
-    if (!v) continue;
-    sigv4::Checksum sum(a);
-    sum.Update(body);
-    if (sigv4::Base64Encode(sum.Digest()) != *v) {
-      return ErrorReply(S3Error::kBadDigest,
-                        ChecksumMismatchMessage(sigv4::ChecksumAlgorithmName(a)));
-    }
-  }
-  return std::nullopt;
-}
-
-bool HasIntegrityHeader(const http::Headers& h) {
-  if (h.Has("Content-MD5")) return true;
-  for (sigv4::ChecksumAlgorithm a : kHeaderChecksums) {
-    if (h.Has(sigv4::ChecksumHeaderName(a))) return true;
-  }
-  return false;
-}
 
 void Grant(std::string* out, std::string_view grantee_xml, std::string_view permission) {
   *out += "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" ";
@@ -78,15 +39,14 @@ std::string GroupGrantee(std::string_view uri) {
 http::StartResult ReceiveBody(const Ctx& ctx, bool checksum_required,
                               std::function<http::Response(RequestContext&, std::string)> handle) {
   RequestContext& c = *ctx;
-  if (checksum_required && !HasIntegrityHeader(c.request.headers)) {
-    return ErrorResponse(c, ErrorReply(S3Error::kInvalidRequest,
-                                       "Missing required header for this request: Content-MD5"));
+  if (checksum_required && !HasIntegrityHeader(c.request.headers, /*trailer_counts=*/false)) {
+    return ErrorResponse(c, MissingIntegrityHeader());
   }
   Ctx keep = ctx;
   return std::unique_ptr<http::Exchange>(std::make_unique<http::BufferedExchange>(
       kMaxConfigBody,
       [keep, handle = std::move(handle)](std::string body) {
-        if (auto err = VerifyIntegrity(keep->request.headers, body)) {
+        if (auto err = VerifyWholeBody(keep->request.headers, body, /*md5_digest_fields=*/true)) {
           return ErrorResponse(*keep, *err);
         }
         return handle(*keep, std::move(body));

@@ -2,9 +2,9 @@
 #include <pugixml.hpp>
 
 #include "server/common/clock.h"
+#include "server/s3/integrity.h"
 #include "server/s3/object_ops.h"
 #include "server/s3/xml.h"
-#include "sigv4/checksum.h"
 
 namespace skiff::s3 {
 namespace {
@@ -12,41 +12,6 @@ namespace {
 constexpr size_t kMaxDeleteKeys = 1000;
 // 1000 keys of up to 1024 bytes each, escaped, with versions: well under this.
 constexpr size_t kMaxDeleteBody = 8 * 1024 * 1024;
-
-constexpr sigv4::ChecksumAlgorithm kBodyChecksums[] = {
-    sigv4::ChecksumAlgorithm::kCrc32, sigv4::ChecksumAlgorithm::kCrc32c,
-    sigv4::ChecksumAlgorithm::kCrc64Nvme, sigv4::ChecksumAlgorithm::kSha1,
-    sigv4::ChecksumAlgorithm::kSha256};
-
-// S3 requires Content-MD5 or an x-amz-checksum-* header on DeleteObjects (a trailer counts).
-bool HasIntegrity(const http::Headers& h) {
-  if (h.Has("Content-MD5") || h.Has("x-amz-trailer")) return true;
-  for (sigv4::ChecksumAlgorithm a : kBodyChecksums) {
-    if (h.Has(sigv4::ChecksumHeaderName(a))) return true;
-  }
-  return false;
-}
-
-std::optional<ErrorReply> VerifyBody(const http::Headers& h, const std::string& body) {
-  if (const std::string* md5 = h.Find("Content-MD5")) {
-    auto raw = sigv4::Base64Decode(*md5);
-    if (!raw || raw->size() != 16) return ErrorReply(S3Error::kInvalidDigest);
-    sigv4::Checksum sum(sigv4::ChecksumAlgorithm::kMd5);
-    sum.Update(body);
-    if (sum.Digest() != *raw) return ErrorReply(S3Error::kBadDigest);
-  }
-  for (sigv4::ChecksumAlgorithm a : kBodyChecksums) {
-    const std::string* v = h.Find(sigv4::ChecksumHeaderName(a));
-    if (!v) continue;
-    sigv4::Checksum sum(a);
-    sum.Update(body);
-    if (sigv4::Base64Encode(sum.Digest()) != *v) {
-      return ErrorReply(S3Error::kBadDigest,
-                        ChecksumMismatchMessage(sigv4::ChecksumAlgorithmName(a)));
-    }
-  }
-  return std::nullopt;
-}
 
 struct DeleteTarget {
   std::string key;
@@ -119,15 +84,17 @@ http::StartResult DeleteObjects(const Ctx& ctx) {
   RequestContext& c = *ctx;
   storage::Bucket bucket;
   if (auto err = ResolveBucket(c, &bucket)) return ErrorResponse(c, *err);
-  if (!HasIntegrity(c.request.headers)) {
-    return ErrorResponse(c, ErrorReply(S3Error::kInvalidRequest,
-                                       "Missing required header for this request: Content-MD5"));
+  // S3 requires Content-MD5 or an x-amz-checksum-* header on DeleteObjects (a trailer counts).
+  if (!HasIntegrityHeader(c.request.headers, /*trailer_counts=*/true)) {
+    return ErrorResponse(c, MissingIntegrityHeader());
   }
   Ctx keep = ctx;
   return std::unique_ptr<http::Exchange>(std::make_unique<http::BufferedExchange>(
       kMaxDeleteBody,
       [keep, bucket](std::string body) {
-        if (auto err = VerifyBody(keep->request.headers, body)) return ErrorResponse(*keep, *err);
+        if (auto err = VerifyWholeBody(keep->request.headers, body, /*md5_digest_fields=*/false)) {
+          return ErrorResponse(*keep, *err);
+        }
         return DeleteWithBody(*keep, bucket, body);
       },
       [keep] { return ErrorResponse(*keep, ErrorReply(S3Error::kMaxMessageLengthExceeded)); }));
