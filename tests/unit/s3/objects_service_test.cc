@@ -167,5 +167,35 @@ TEST_F(ObjectsServiceTest, CopyObjectRules) {
   EXPECT_EQ(cond.status, 412);
 }
 
+// PutObject's body goes through BodyReceiver: digests in the reply, BadDigest before anything is
+// stored, and (PutObject only) x-amz-checksum-algorithm standing in for
+// x-amz-sdk-checksum-algorithm.
+TEST_F(ObjectsServiceTest, PutObjectBodyPipeline) {
+  ASSERT_EQ(Send("PUT", "/pbx").status, 200);
+  Reply ok = Send("PUT", "/pbx/k", "hello", With({{"x-amz-checksum-crc32", "NhCmhg=="}}));
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.Header("ETag"), "\"5d41402abc4b2a76b9719d911017c592\"");
+  EXPECT_EQ(ok.Header("x-amz-checksum-crc32"), "NhCmhg==");
+  EXPECT_EQ(ok.Header("x-amz-checksum-type"), "FULL_OBJECT");
+
+  Reply bad_md5 =
+      Send("PUT", "/pbx/m", "hello", With({{"Content-MD5", "eV8yArF8trw9S3cdjGyerw=="}}));
+  EXPECT_EQ(bad_md5.status, 400);
+  EXPECT_TRUE(bad_md5.Has("<Code>BadDigest</Code>")) << bad_md5.body;
+  EXPECT_TRUE(bad_md5.Has("<ExpectedDigest>eV8yArF8trw9S3cdjGyerw==</ExpectedDigest>"));
+  EXPECT_EQ(Send("HEAD", "/pbx/m").status, 404);
+
+  Reply alone = Send("PUT", "/pbx/a", "hello", With({{"x-amz-checksum-algorithm", "CRC32"}}));
+  EXPECT_EQ(alone.status, 400);
+  EXPECT_TRUE(alone.Has("x-amz-sdk-checksum-algorithm specified, but no corresponding"))
+      << alone.body;
+  Reply other = Send(
+      "PUT", "/pbx/a", "hello",
+      With({{"x-amz-checksum-algorithm", "SHA1"}, {"x-amz-checksum-crc32", "NhCmhg=="}}));
+  EXPECT_EQ(other.status, 400);
+  EXPECT_TRUE(other.Has("Value for x-amz-sdk-checksum-algorithm header is invalid."))
+      << other.body;
+}
+
 }  // namespace
 }  // namespace skiff::s3
