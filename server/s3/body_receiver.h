@@ -1,7 +1,8 @@
-// The streaming body pipeline of operations that store a body as a blob (PutObject, UploadPart): framing
-// (Content-Length or aws-chunked with chunk signatures and trailers), MD5 for the ETag, SHA-256
-// against x-amz-content-sha256, Content-MD5, and one x-amz-checksum-* algorithm; bytes go to a
-// storage BlobWriter as they arrive, so memory stays bounded whatever the size.
+// The streaming body pipeline of the operations that store a body as a blob (PutObject,
+// UploadPart): framing (Content-Length or aws-chunked with chunk signatures and trailers), MD5 for
+// the ETag, SHA-256 against x-amz-content-sha256, Content-MD5, and one x-amz-checksum-*
+// algorithm; bytes go to a storage BlobWriter as they arrive, so memory stays bounded whatever
+// the size.
 #pragma once
 
 #include <cstdint>
