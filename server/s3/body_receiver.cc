@@ -2,15 +2,11 @@
 
 #include <charconv>
 
+#include "server/s3/integrity.h"
 #include "server/s3/object_headers.h"
 
 namespace skiff::s3 {
 namespace {
-
-constexpr sigv4::ChecksumAlgorithm kRequestChecksums[] = {
-    sigv4::ChecksumAlgorithm::kCrc32, sigv4::ChecksumAlgorithm::kCrc32c,
-    sigv4::ChecksumAlgorithm::kCrc64Nvme, sigv4::ChecksumAlgorithm::kSha1,
-    sigv4::ChecksumAlgorithm::kSha256};
 
 size_t DigestSize(sigv4::ChecksumAlgorithm a) {
   switch (a) {

@@ -5,19 +5,11 @@
 #include "sigv4/checksum.h"
 
 namespace skiff::s3 {
-namespace {
-
-constexpr sigv4::ChecksumAlgorithm kHeaderChecksums[] = {
-    sigv4::ChecksumAlgorithm::kCrc32, sigv4::ChecksumAlgorithm::kCrc32c,
-    sigv4::ChecksumAlgorithm::kCrc64Nvme, sigv4::ChecksumAlgorithm::kSha1,
-    sigv4::ChecksumAlgorithm::kSha256};
-
-}  // namespace
 
 bool HasIntegrityHeader(const http::Headers& h, bool trailer_counts) {
   if (h.Has("Content-MD5")) return true;
   if (trailer_counts && h.Has("x-amz-trailer")) return true;
-  for (sigv4::ChecksumAlgorithm a : kHeaderChecksums) {
+  for (sigv4::ChecksumAlgorithm a : kRequestChecksums) {
     if (h.Has(sigv4::ChecksumHeaderName(a))) return true;
   }
   return false;
@@ -44,7 +36,7 @@ std::optional<ErrorReply> VerifyWholeBody(const http::Headers& h, std::string_vi
       return r;
     }
   }
-  for (sigv4::ChecksumAlgorithm a : kHeaderChecksums) {
+  for (sigv4::ChecksumAlgorithm a : kRequestChecksums) {
     const std::string* v = h.Find(sigv4::ChecksumHeaderName(a));
     if (!v) continue;
     sigv4::Checksum sum(a);

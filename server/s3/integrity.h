@@ -8,8 +8,15 @@
 
 #include "server/http/message.h"
 #include "server/s3/errors.h"
+#include "sigv4/checksum.h"
 
 namespace skiff::s3 {
+
+// The algorithms a request may name in an x-amz-checksum-* header or trailer.
+inline constexpr sigv4::ChecksumAlgorithm kRequestChecksums[] = {
+    sigv4::ChecksumAlgorithm::kCrc32, sigv4::ChecksumAlgorithm::kCrc32c,
+    sigv4::ChecksumAlgorithm::kCrc64Nvme, sigv4::ChecksumAlgorithm::kSha1,
+    sigv4::ChecksumAlgorithm::kSha256};
 
 // Whether `h` carries Content-MD5 or an x-amz-checksum-* header; with `trailer_counts`, an
 // x-amz-trailer counts too (DeleteObjects takes one).
