@@ -5,7 +5,7 @@
 #include <set>
 #include <string_view>
 
-#include "server/dynamodb/base64.h"
+#include "sigv4/checksum.h"
 
 namespace skiff::dynamodb {
 namespace {
@@ -37,7 +37,7 @@ std::string_view View(const rapidjson::Value& v) {
 
 Result<std::string> DecodeBinary(const rapidjson::Value& v) {
   if (!v.IsString()) return WrongJsonKind(v, "Blob");
-  std::optional<std::string> bytes = Base64Decode(View(v));
+  std::optional<std::string> bytes = sigv4::Base64Decode(View(v));
   if (!bytes) {
     if (v.GetStringLength() % 4 != 0) {
       return Error::Serialization("Base64 encoded length is expected a multiple of 4 bytes but found: " +
@@ -212,7 +212,7 @@ rapidjson::Value AttributeValueToJson(const AttributeValue& value, JsonAllocator
   switch (value.type()) {
     case AttributeValue::Type::kS: body = str(value.s()); break;
     case AttributeValue::Type::kN: body = str(value.n().ToString()); break;
-    case AttributeValue::Type::kB: body = str(Base64Encode(value.b())); break;
+    case AttributeValue::Type::kB: body = str(sigv4::Base64Encode(value.b())); break;
     case AttributeValue::Type::kBool: body.SetBool(value.boolean()); break;
     case AttributeValue::Type::kNull: body.SetBool(true); break;
     case AttributeValue::Type::kL:
@@ -230,7 +230,7 @@ rapidjson::Value AttributeValueToJson(const AttributeValue& value, JsonAllocator
       break;
     case AttributeValue::Type::kBS:
       body.SetArray();
-      for (const auto& e : value.bs()) body.PushBack(str(Base64Encode(e)), alloc);
+      for (const auto& e : value.bs()) body.PushBack(str(sigv4::Base64Encode(e)), alloc);
       break;
   }
   Value out(rapidjson::kObjectType);

@@ -4,7 +4,6 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "server/dynamodb/base64.h"
 
 namespace skiff::dynamodb {
 namespace {
@@ -109,22 +108,6 @@ TEST(AttributeJsonTest, Items) {
   rapidjson::Value json = ItemToJson(*item, out.GetAllocator());
   EXPECT_TRUE(json.HasMember("id"));
   EXPECT_EQ(*ItemFromJson(json), *item);
-}
-
-TEST(Base64Test, EncodeDecode) {
-  EXPECT_EQ(Base64Encode(""), "");
-  EXPECT_EQ(Base64Encode("f"), "Zg==");
-  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
-  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
-  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
-  EXPECT_EQ(Base64Decode("Zm9vYmE="), "fooba");
-  EXPECT_EQ(Base64Decode("Zg=="), "f");
-  EXPECT_FALSE(Base64Decode("Zg=").has_value());
-  EXPECT_FALSE(Base64Decode("Z===").has_value());
-  EXPECT_FALSE(Base64Decode("Zg==Zg==").has_value());
-  std::string all;
-  for (int i = 0; i < 256; ++i) all.push_back(char(i));
-  EXPECT_EQ(Base64Decode(Base64Encode(all)), all);
 }
 
 }  // namespace
