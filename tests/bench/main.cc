@@ -5,6 +5,7 @@
 //   skiff_bench --port P --setup
 //   skiff_bench --print-signature W --amz-date yyyymmddThhmmssZ
 //   skiff_bench --cold-start --port P -- /path/to/skiff args...
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -174,6 +175,10 @@ int ColdStart(const Options& o) {
   auto start = Clock::now();
   pid_t pid = fork();
   if (pid == 0) {
+    // The server's own output must not mix with the JSON line this mode prints.
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, STDOUT_FILENO);
+    dup2(devnull, STDERR_FILENO);
     execv(argv[0], argv.data());
     _exit(127);
   }
