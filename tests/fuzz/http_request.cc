@@ -1,7 +1,8 @@
 // Fuzzes HTTP/1.1 request parsing as http::Session does it: a Beast request_parser<buffer_body>
 // with the session's header limit and no body limit, fed the input in pieces of fuzzer-chosen
 // sizes, the body drained through a fixed buffer. The parsed request is then turned into a
-// Request (as Session::MakeRequest does) and its headers handed to sigv4::Parse.
+// Request as Session::MakeRequest does. sigv4::Parse is left to fuzz_sigv4_auth, so that a
+// sigv4 bug does not stop this target within seconds.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <boost/beast/core/buffers_prefix.hpp>
@@ -15,7 +16,6 @@
 #include <string>
 
 #include "server/http/message.h"
-#include "sigv4/sigv4.h"
 
 namespace bhttp = boost::beast::http;
 
@@ -61,11 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   r.chunked = parser.chunked();
   (void)msg.keep_alive();
 
-  skiff::sigv4::RequestView view;
-  view.method = r.method;
-  view.path = r.path;
-  view.query = r.query;
-  for (const auto& f : r.headers.fields()) view.headers.emplace_back(f.name, f.value);
-  (void)skiff::sigv4::Parse(view);
+  (void)r.headers.Get("host");
+  (void)r.headers.All("x-amz-date");
   return 0;
 }
