@@ -85,7 +85,11 @@ bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 std::optional<std::chrono::system_clock::time_point> MakeTime(int year, int month, int day,
                                                               int hour, int minute, int second) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  // system_clock counts nanoseconds in 64 bits (years ~1678-2261): a date outside 1970-2200 is
+  // refused as malformed rather than overflowing (found by fuzz_sigv4_auth).
+  if (year < 1970 || year > 2200) return std::nullopt;
   if (month < 1 || month > 12 || day < 1) return std::nullopt;
+  if (hour < 0 || minute < 0 || second < 0) return std::nullopt;
   int max_day = kDays[month - 1] + (month == 2 && IsLeap(year) ? 1 : 0);
   if (day > max_day || hour > 23 || minute > 59 || second > 60) return std::nullopt;
   int64_t secs = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;

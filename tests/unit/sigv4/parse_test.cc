@@ -122,6 +122,26 @@ TEST(Parse, Dates) {
     EXPECT_EQ(Parse(b.View()).error, Error::kMalformedDate) << bad;
   }
 
+  // Years the clock cannot represent are malformed, not an overflow (fuzz_sigv4_auth regressions
+  // in tests/testdata/fuzz/regressions/); the same for the Date header and presigned URLs.
+  for (const char* far : {"26200524T000000Z", "10150524T000000Z", "99991231T235959Z",
+                          "19690524T000000Z"}) {
+    OwnedRequest b = r;
+    b.headers.emplace_back("X-Amz-Date", far);
+    EXPECT_EQ(Parse(b.View()).error, Error::kMalformedDate) << far;
+  }
+  {
+    OwnedRequest b = r;
+    b.headers.emplace_back("Date", "Fri, 31 Dec 9999 23:59:59 GMT");
+    EXPECT_EQ(Parse(b.View()).error, Error::kMalformedDate);
+    OwnedRequest q{"GET", "/b/k",
+                   "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F99991231%2Fus-east-1%2Fs3"
+                   "%2Faws4_request&X-Amz-Date=99991231T000000Z&X-Amz-Expires=60&"
+                   "X-Amz-SignedHeaders=host&X-Amz-Signature=ab",
+                   {{"Host", "h"}}, ""};
+    EXPECT_EQ(Parse(q.View()).error, Error::kMalformedDate);
+  }
+
   // Without X-Amz-Date, the Date header (RFC 1123) is used.
   OwnedRequest d = r;
   d.headers.emplace_back("Date", "Fri, 24 May 2013 00:00:00 GMT");
