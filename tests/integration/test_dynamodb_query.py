@@ -307,5 +307,65 @@ class DynamoQueryTest(DynamoTestCase):
         self.assertCountEqual([it["sk"] for it in out["Items"]], ["item#04", "item#05"])
 
 
+
+class DynamoPageLimitTest(DynamoTestCase):
+    """DynamoDB stops a Query or Scan page once 1 MB of items has been read, whatever Limit says,
+    and it counts what was read, not what the filter kept."""
+
+    BIG = 30  # items of ~100 KB: about 3 MB in one partition
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.client = cls.ddb(cls)
+        cls.table = cls.new_table(cls, cls.client, hash_key=("pk", "S"), range_key=("sk", "S"),
+                                  prefix="pages")
+        blob = "x" * 100_000
+        for i in range(cls.BIG):
+            cls.client.put_item(TableName=cls.table,
+                                Item={"pk": s("big"), "sk": s(f"{i:02d}"), "blob": s(blob)})
+
+    def pages(self, op, **kwargs):
+        out, start = [], None
+        while True:
+            args = dict(kwargs, TableName=self.table)
+            if start:
+                args["ExclusiveStartKey"] = start
+            page = op(**args)
+            out.append(page)
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return out
+
+    def test_query_pages_stop_at_one_megabyte(self):
+        pages = self.pages(self.client.query, KeyConditionExpression="pk = :p",
+                           ExpressionAttributeValues={":p": s("big")})
+        self.assertGreater(len(pages), 2)
+        first = pages[0]
+        self.assertIn("LastEvaluatedKey", first)
+        # 10 items are just under 1 MiB, so the page ends with the 11th.
+        self.assertEqual(first["Count"], 11)
+        keys = [it["sk"]["S"] for p in pages for it in p["Items"]]
+        self.assertEqual(keys, [f"{i:02d}" for i in range(self.BIG)])
+
+    def test_filtered_and_count_pages_still_stop_at_one_megabyte(self):
+        pages = self.pages(self.client.query, KeyConditionExpression="pk = :p",
+                           FilterExpression="#b = :none", ExpressionAttributeNames={"#b": "blob"},
+                           ExpressionAttributeValues={":p": s("big"), ":none": s("zz")})
+        self.assertGreater(len(pages), 2)
+        self.assertEqual(pages[0]["Count"], 0)
+        self.assertEqual(pages[0]["ScannedCount"], 11)
+        self.assertIn("LastEvaluatedKey", pages[0])
+        counts = self.pages(self.client.query, KeyConditionExpression="pk = :p",
+                            ExpressionAttributeValues={":p": s("big")}, Select="COUNT")
+        self.assertGreater(len(counts), 2)
+        self.assertEqual(sum(p["Count"] for p in counts), self.BIG)
+
+    def test_scan_pages_stop_at_one_megabyte(self):
+        pages = self.pages(self.client.scan)
+        self.assertGreater(len(pages), 2)
+        self.assertEqual(pages[0]["Count"], 11)
+        self.assertEqual(sum(p["Count"] for p in pages), self.BIG)
+
 if __name__ == "__main__":
     unittest.main()
