@@ -219,48 +219,43 @@ void LogAccess(const RequestRecord& record) {
   char latency[32];
   std::snprintf(latency, sizeof latency, "%.3f", latency_ms);
   std::string time = IsoDate(NowMillis());
-  std::string line;
-  if (g_format.load() == LogFormat::kJson) {
-    line = "{\"time\":\"" + time + "\",\"level\":\"info\",\"msg\":\"access\"";
-    auto field = [&](const char* name, std::string_view value) {
-      line += ",\"";
-      line += name;
-      line += "\":";
-      AppendJsonString(line, value);
-    };
-    field("request_id", record.request_id);
-    field("service", record.service);
-    field("operation", record.operation);
-    field("principal", record.principal.empty() ? "anonymous" : record.principal);
-    field("region", record.region);
-    field("resource", record.resource);
-    line += ",\"status\":" + std::to_string(record.status);
-    field("error_code", record.error_code);
-    if (!record.error_detail.empty()) field("error_detail", record.error_detail);
-    line += ",\"latency_ms\":";
-    line += latency;
-    line += "}\n";
-  } else {
-    line = time + " info access";
-    auto field = [&](const char* name, std::string_view value) {
-      line += ' ';
-      line += name;
-      line += '=';
-      AppendTextValue(line, value);
-    };
-    field("request_id", record.request_id);
-    field("service", record.service);
-    field("operation", record.operation);
-    field("principal", record.principal.empty() ? "anonymous" : record.principal);
-    field("region", record.region);
-    field("resource", record.resource);
-    field("status", std::to_string(record.status));
-    field("error_code", record.error_code);
-    if (!record.error_detail.empty()) field("error_detail", record.error_detail);
-    line += " latency_ms=";
-    line += latency;
-    line += '\n';
+  std::string status = std::to_string(record.status);
+  // One field list for both formats; status and latency are numbers (unquoted in JSON).
+  struct Field {
+    const char* name;
+    std::string_view value;
+    bool number;
+  };
+  const Field fields[] = {
+      {"request_id", record.request_id, false},
+      {"service", record.service, false},
+      {"operation", record.operation, false},
+      {"principal", record.principal.empty() ? std::string_view("anonymous") : record.principal,
+       false},
+      {"region", record.region, false},
+      {"resource", record.resource, false},
+      {"status", status, true},
+      {"error_code", record.error_code, false},
+      {"error_detail", record.error_detail, false},
+      {"latency_ms", latency, true},
+  };
+  const bool json = g_format.load() == LogFormat::kJson;
+  std::string line = json ? "{\"time\":\"" + time + "\",\"level\":\"info\",\"msg\":\"access\""
+                          : time + " info access";
+  for (const Field& f : fields) {
+    if (f.value.empty() && std::string_view(f.name) == "error_detail") continue;
+    line += json ? ",\"" : " ";
+    line += f.name;
+    line += json ? "\":" : "=";
+    if (f.number) {
+      line += f.value;
+    } else if (json) {
+      AppendJsonString(line, f.value);
+    } else {
+      AppendTextValue(line, f.value);
+    }
   }
+  line += json ? "}\n" : "\n";
   WriteLine(line);
 }
 
