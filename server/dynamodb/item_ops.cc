@@ -89,18 +89,33 @@ void RunWrite(RequestContext& ctx, const LoadedTable& t, const storage::ItemKey&
   CheckStorage(st);
 }
 
+// PutItem and DeleteItem take the same conditional-write parameters, validated in DynamoDB's
+// order after the item or key.
+struct ConditionalWriteParams {
+  std::optional<expr::Condition> condition;
+  std::string return_values;
+  bool return_old_on_failure = false;
+  std::optional<std::string> capacity;
+};
+
+ConditionalWriteParams ReadConditionalWriteParams(const JsonValue& in) {
+  ConditionalWriteParams p;
+  ExpressionContext ec(in, {"Expected"});
+  p.condition = OptCondition(in, "ConditionExpression", expr::ExpressionKind::kCondition, ec);
+  ec.Finish(p.condition.has_value());
+  p.return_values = ReadReturnValues(in, {"NONE", "ALL_OLD"});
+  p.return_old_on_failure = ReturnOldOnConditionFailure(in);
+  p.capacity = ReadReturnConsumedCapacity(in);
+  return p;
+}
+
 }  // namespace
 
 std::string PutItem(RequestContext& ctx) {
   const JsonValue& in = ctx.input;
   const JsonValue& item_json = RequiredObject(in, "Item", "item");
   Item item = ReadItem(item_json);
-  ExpressionContext ec(in, {"Expected"});
-  auto condition = OptCondition(in, "ConditionExpression", expr::ExpressionKind::kCondition, ec);
-  ec.Finish(condition.has_value());
-  std::string rv = ReadReturnValues(in, {"NONE", "ALL_OLD"});
-  bool return_old = ReturnOldOnConditionFailure(in);
-  auto capacity = ReadReturnConsumedCapacity(in);
+  auto [condition, rv, return_old, capacity] = ReadConditionalWriteParams(in);
 
   LoadedTable t = LoadTable(ctx, kItemNotFound);
   storage::ItemKey key = ValidateItem(item, t.model);
@@ -167,12 +182,7 @@ std::string DeleteItem(RequestContext& ctx) {
   const JsonValue& in = ctx.input;
   const JsonValue& key_json = RequiredObject(in, "Key", "key");
   Item key_item = ReadItem(key_json);
-  ExpressionContext ec(in, {"Expected"});
-  auto condition = OptCondition(in, "ConditionExpression", expr::ExpressionKind::kCondition, ec);
-  ec.Finish(condition.has_value());
-  std::string rv = ReadReturnValues(in, {"NONE", "ALL_OLD"});
-  bool return_old = ReturnOldOnConditionFailure(in);
-  auto capacity = ReadReturnConsumedCapacity(in);
+  auto [condition, rv, return_old, capacity] = ReadConditionalWriteParams(in);
 
   LoadedTable t = LoadTable(ctx, kItemNotFound);
   storage::ItemKey key = ValidateKey(key_item, t.model);
