@@ -27,6 +27,20 @@ struct Config {
   int64_t table_transition_ms = 0;
   // DynamoDB TTL: how often the reaper deletes expired items (0 = never).
   int64_t ttl_period_ms = 30'000;
+
+  // --- reproducible errors (issue 5) ---
+  std::string faults;              // --faults FILE / SKIFF_FAULTS (a file, or inline JSON)
+  std::string admin_token;         // --admin-token: /_skiff/* needs "Authorization: Bearer <t>"
+  size_t journal_size = 1000;      // --journal-size: requests kept by /_skiff/journal
+  std::vector<std::string> oidc_issuers;  // --oidc-issuer (repeatable): trusted JWT issuers
+
+  // --- drop-in for CI (issue 6) ---
+  std::string tls_cert;            // --tls-cert PEM
+  std::string tls_key;             // --tls-key PEM
+  bool tls_self_signed = false;    // --tls-self-signed: generate a localhost certificate
+  std::string init_file;           // --init FILE: resources applied before the port opens
+  std::string buckets_spec;        // --buckets / SKIFF_BUCKETS=name[@region][:versioned],...
+  std::string tables_spec;         // --tables / SKIFF_TABLES=name:HashKey[:RangeKey],...
 };
 
 }  // namespace skiff::common

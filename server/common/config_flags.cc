@@ -91,6 +91,34 @@ std::string Apply(Config& config, std::string_view name, std::string_view value,
     auto ms = ParseInt(value, 0, 86'400'000);
     if (!ms) return Invalid(source, value, "milliseconds 0-86400000 (0 = no TTL reaper)");
     config.ttl_period_ms = *ms;
+  } else if (name == "faults") {
+    if (value.empty()) return Invalid(source, value, "a JSON fault-rule file or inline JSON");
+    config.faults = std::string(value);
+  } else if (name == "admin-token") {
+    config.admin_token = std::string(value);
+  } else if (name == "journal-size") {
+    auto n = ParseInt(value, 0, 1'000'000);
+    if (!n) return Invalid(source, value, "a request count 0-1000000");
+    config.journal_size = static_cast<size_t>(*n);
+  } else if (name == "oidc-issuers") {
+    config.oidc_issuers = SplitList(value);
+  } else if (name == "tls-cert") {
+    if (value.empty()) return Invalid(source, value, "a PEM certificate file");
+    config.tls_cert = std::string(value);
+  } else if (name == "tls-key") {
+    if (value.empty()) return Invalid(source, value, "a PEM private key file");
+    config.tls_key = std::string(value);
+  } else if (name == "tls-self-signed") {
+    auto on = ParseBool(value);
+    if (!on) return Invalid(source, value, "1/true or 0/false");
+    config.tls_self_signed = *on;
+  } else if (name == "init") {
+    if (value.empty()) return Invalid(source, value, "a JSON init file");
+    config.init_file = std::string(value);
+  } else if (name == "buckets") {
+    config.buckets_spec = std::string(value);
+  } else if (name == "tables") {
+    config.tables_spec = std::string(value);
   } else if (name == "s3-hostnames") {
     config.s3_hostnames = SplitList(value);
     if (config.s3_hostnames.empty()) return Invalid(source, value, "a comma-separated host list");
@@ -118,12 +146,25 @@ constexpr EnvBinding kEnv[] = {
     {"SKIFF_S3_HOSTNAMES", "s3-hostnames"},
     {"SKIFF_TABLE_TRANSITION_MS", "table-transition-ms"},
     {"SKIFF_TTL_PERIOD_MS", "ttl-period-ms"},
+    {"SKIFF_FAULTS", "faults"},
+    {"SKIFF_ADMIN_TOKEN", "admin-token"},
+    {"SKIFF_JOURNAL_SIZE", "journal-size"},
+    {"SKIFF_OIDC_ISSUERS", "oidc-issuers"},
+    {"SKIFF_TLS_CERT", "tls-cert"},
+    {"SKIFF_TLS_KEY", "tls-key"},
+    {"SKIFF_TLS_SELF_SIGNED", "tls-self-signed"},
+    {"SKIFF_INIT", "init"},
+    {"SKIFF_BUCKETS", "buckets"},
+    {"SKIFF_TABLES", "tables"},
 };
 
 // Flags that take a value; --in-memory, --help and --version do not.
 constexpr std::string_view kValueFlags[] = {"host",      "port",       "data-dir", "credentials",
                                             "log-level", "log-format", "threads",  "s3-hostname",
-                                            "table-transition-ms", "ttl-period-ms"};
+                                            "table-transition-ms", "ttl-period-ms",
+                                            "faults",    "admin-token", "journal-size",
+                                            "oidc-issuer", "tls-cert",  "tls-key",  "init",
+                                            "buckets",   "tables"};
 
 bool TakesValue(std::string_view name) {
   for (auto f : kValueFlags) {
@@ -156,6 +197,20 @@ Flags (each also from the environment variable in brackets; flags win):
                          (default 0: ACTIVE at once) [SKIFF_TABLE_TRANSITION_MS]
   --ttl-period-ms N      how often expired DynamoDB items are deleted (default 30000,
                          0 = never) [SKIFF_TTL_PERIOD_MS]
+  --faults FILE|JSON     fault rules applied from start-up [SKIFF_FAULTS]
+  --admin-token TOKEN    /_skiff/* (except health) needs "Authorization: Bearer TOKEN"
+                         [SKIFF_ADMIN_TOKEN]
+  --journal-size N       requests kept by /_skiff/journal (default 1000) [SKIFF_JOURNAL_SIZE]
+  --oidc-issuer URL      a trusted issuer for AssumeRoleWithWebIdentity, repeatable
+                         [SKIFF_OIDC_ISSUERS=a,b]
+  --tls-cert FILE        serve HTTPS with this PEM certificate (needs --tls-key) [SKIFF_TLS_CERT]
+  --tls-key FILE         the certificate's PEM private key [SKIFF_TLS_KEY]
+  --tls-self-signed      serve HTTPS with a certificate for localhost generated at start-up
+                         [SKIFF_TLS_SELF_SIGNED=1]
+  --init FILE            buckets, tables, credentials, users, policies and fault rules to
+                         create before the port opens [SKIFF_INIT]
+  --buckets SPEC         name[@region][:versioned],... created at start-up [SKIFF_BUCKETS]
+  --tables SPEC          name:HashKey[:RangeKey],... created at start-up [SKIFF_TABLES]
   --version              print the version and exit
   --help                 print this help and exit
 )";
@@ -196,7 +251,7 @@ FlagsResult ParseFlags(const std::vector<std::string>& args,
       result.action = name == "help" ? FlagsResult::Action::kHelp : FlagsResult::Action::kVersion;
       return result;
     }
-    if (name == "in-memory") {
+    if (name == "in-memory" || name == "tls-self-signed") {
       std::string error = Apply(result.config, name, value.value_or("true"), flag);
       if (!error.empty()) return fail(error);
       continue;
@@ -207,7 +262,11 @@ FlagsResult ParseFlags(const std::vector<std::string>& args,
       value = args[++i];
     }
     std::string error;
-    if (name == "s3-hostname") {
+    if (name == "oidc-issuer") {
+      // Repeatable: adds to SKIFF_OIDC_ISSUERS.
+      if (value->empty()) return fail(Invalid(flag, *value, "an issuer URL"));
+      result.config.oidc_issuers.emplace_back(*value);
+    } else if (name == "s3-hostname") {
       // Repeatable: the first use replaces the defaults (and SKIFF_S3_HOSTNAMES).
       if (value->empty()) return fail(Invalid(flag, *value, "a host name suffix"));
       if (!hostnames_from_flags) result.config.s3_hostnames.clear();

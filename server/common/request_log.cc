@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <mutex>
 #include <random>
+#include <utility>
 
 #include "server/common/clock.h"
 
@@ -211,7 +212,18 @@ std::string NewUuid() {
   return out;
 }
 
+namespace {
+// Set once at start-up, before any request is served; read on every request.
+RecordSink& Sink() {
+  static RecordSink sink;
+  return sink;
+}
+}  // namespace
+
+void SetRecordSink(RecordSink sink) { Sink() = std::move(sink); }
+
 void LogAccess(const RequestRecord& record) {
+  if (const RecordSink& sink = Sink()) sink(record);
   if (!Enabled(LogLevel::kInfo)) return;
   double latency_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - record.started)

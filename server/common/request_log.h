@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -41,7 +42,23 @@ struct RequestRecord {
   std::string error_code;
   std::string error_detail;  // e.g. signature mismatch reason
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  // --- for the journal (/_skiff/journal) and metrics; never secrets ---
+  std::string method;         // HTTP method
+  std::string account;        // account id of the principal ("" when unauthenticated)
+  std::string access_key;     // the access key id that signed (never the secret)
+  std::string fault_rule;     // id of the fault rule that fired, "" if none
+  std::string policy;         // what decided an authorization: "<policy>/<sid or #index>: Allow"
+  // Signature failures: the canonical request and string to sign Skiff computed, and the
+  // signature the client provided (the expected signature is not secret-bearing).
+  std::string canonical_request;
+  std::string string_to_sign;
+  std::string provided_signature;
 };
+
+// Everything LogAccess() receives is also passed to the sink (the journal and metrics), if one
+// is set. Set once at start-up, before requests are served; null clears it.
+using RecordSink = std::function<void(const RequestRecord&)>;
+void SetRecordSink(RecordSink sink);
 
 // One access line at info level: request id, service, operation, principal ("anonymous" when
 // empty), region, resource, status, error code (and detail), latency in ms since `started`.

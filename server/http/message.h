@@ -79,6 +79,10 @@ struct Response {
   bool omit_body = false;
   // Close the connection after this response.
   bool close = false;
+  // Fault injection: wait this long before sending the response (without blocking the thread).
+  std::chrono::milliseconds delay{0};
+  // Fault injection: send nothing and reset the connection (TCP RST) instead of answering.
+  bool reset_connection = false;
   // Called by the session once the response is written (or the write failed): for access logs,
   // metrics and the journal. `ok` is false when the connection broke.
   std::function<void(bool ok)> on_complete;

@@ -1,0 +1,49 @@
+// The access decision for one request, as AWS makes it within one account: an explicit Deny in
+// any applicable policy wins; otherwise an Allow from an identity policy or the resource policy
+// allows; otherwise the request is implicitly denied. Account-root credentials are allowed
+// everything in their own account (but a bucket policy's explicit Deny still applies to them).
+// Cross-account requests need an Allow from the resource policy naming the caller.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "server/common/principal.h"
+#include "server/iam/policy.h"
+
+namespace skiff::iam {
+
+class IamStore;
+
+struct Decision {
+  bool allowed = false;
+  // AWS's message tail, for AccessDenied / AccessDeniedException:
+  //   "User: <arn> is not authorized to perform: <action> on resource: \"<resource>\" because no
+  //    identity-based policy allows the <action> action"
+  //   "... with an explicit deny in an identity-based policy" / "in a resource-based policy"
+  std::string message;
+  // For the journal: "<policy name>/<Sid or #index>: Allow|Deny", "account root", or
+  // "implicit deny".
+  std::string decided_by;
+};
+
+struct NamedPolicy {
+  std::string name;  // inline policy name or managed policy ARN
+  Policy policy;
+};
+
+class Authorizer {
+ public:
+  // `store` supplies identity policies; it must outlive the Authorizer.
+  explicit Authorizer(const IamStore* store) : store_(store) {}
+
+  // `resource_policy`: the bucket policy (S3) or null. `resource_account`: the account owning
+  // the resource ("" = the caller's own account).
+  Decision Authorize(const common::Principal& principal, const RequestFacts& facts,
+                     const NamedPolicy* resource_policy, const std::string& resource_account) const;
+
+ private:
+  const IamStore* store_;
+};
+
+}  // namespace skiff::iam

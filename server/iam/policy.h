@@ -1,0 +1,69 @@
+// IAM policy documents: parsing and the evaluation of one policy against one request.
+// Pure (no storage, no HTTP): identity policies, resource (bucket) policies and role trust
+// policies all go through Parse() and Evaluate().
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace skiff::iam {
+
+struct Statement;  // defined in policy.cc
+
+// A parsed policy document ({"Version": ..., "Statement": [...] or {...}}).
+class Policy {
+ public:
+  Policy();
+  ~Policy();
+  Policy(Policy&&) noexcept;
+  Policy& operator=(Policy&&) noexcept;
+  Policy(const Policy&);
+  Policy& operator=(const Policy&);
+
+  const std::vector<Statement>& statements() const;
+
+ private:
+  friend struct PolicyParser;
+  std::unique_ptr<std::vector<Statement>> statements_;
+};
+
+// Parses a policy document. On failure returns nullopt and sets `error` to IAM's wording for
+// MalformedPolicyDocument (e.g. "Syntax errors in policy.", "Policy document should not specify
+// a principal." is the caller's business).
+std::optional<Policy> ParsePolicy(std::string_view json, std::string* error);
+
+// What a request asks for, as condition keys see it.
+struct RequestFacts {
+  std::string action;          // "s3:ListBucket", "dynamodb:PutItem", "sts:AssumeRole"
+  std::string resource;        // "arn:aws:s3:::bucket", "arn:aws:dynamodb:r:acct:table/t"
+  std::string principal_arn;   // the caller
+  std::string principal_account;
+  // Condition keys, case-insensitive names ("aws:SecureTransport", "s3:prefix",
+  // "aws:PrincipalArn", "s3:x-amz-server-side-encryption", "aws:username", ...). Multi-valued.
+  // Keys absent here are "missing" for the Null operator and the ...IfExists variants.
+  std::map<std::string, std::vector<std::string>> context;
+};
+
+enum class Effect { kNone, kAllow, kDeny };
+
+// The statement that decided, for messages and the journal.
+struct Match {
+  Effect effect = Effect::kNone;
+  std::string sid;   // the statement's Sid, or "" when it has none
+  int index = -1;    // position in the policy's Statement list
+};
+
+// Evaluates one policy: kDeny if any statement denies, else kAllow if any allows, else kNone.
+// `check_principal`: resource and trust policies name a Principal/NotPrincipal that must match
+// the caller (identity policies must not, and are evaluated with false).
+Match Evaluate(const Policy& policy, const RequestFacts& facts, bool check_principal);
+
+// IAM's wildcard match: '*' any run, '?' one character; case-sensitive (actions compare
+// case-insensitively; callers lower-case both sides for them).
+bool WildcardMatch(std::string_view pattern, std::string_view value);
+
+}  // namespace skiff::iam
