@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -218,6 +219,18 @@ net::awaitable<bool> Session::Serve(Parser& parser) {
     linger = !keep_alive;
   }
 
+  if (response.delay.count() > 0) {
+    // Fault injection: hold the answer back on a timer, so the I/O thread serves others meanwhile.
+    net::steady_timer timer(stream_.get_executor());
+    timer.expires_after(response.delay);
+    co_await timer.async_wait(kUseTuple);
+  }
+  if (response.reset_connection) {
+    // Fault injection: answer nothing; the client sees a reset instead of a response.
+    ResetConnection();
+    Complete(response, false);
+    co_return false;
+  }
   if (response.close || stopping_ || draining_.load()) keep_alive = false;
   bool ok = co_await WriteResponse(response, version, keep_alive, head_request);
   Complete(response, ok);
@@ -373,6 +386,13 @@ void Session::Complete(Response& response, bool ok) {
   } catch (const std::exception& e) {
     LogError(std::string("response completion callback failed: ") + e.what());
   }
+}
+
+void Session::ResetConnection() {
+  beast::error_code ec;
+  // SO_LINGER with a zero timeout makes close() send RST and drop unsent data.
+  stream_.socket().set_option(net::socket_base::linger(true, 0), ec);
+  stream_.socket().close(ec);
 }
 
 void Session::Close() {

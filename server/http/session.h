@@ -61,6 +61,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // unread request bytes does not reset the connection before the peer reads our response.
   boost::asio::awaitable<void> LingeringClose();
   void Close();
+  // Closes at once with SO_LINGER 0: the peer sees a TCP reset, not an orderly end.
+  void ResetConnection();
   // Calls response.on_complete (if any); its exceptions are logged, never propagated.
   void Complete(Response& response, bool ok);
   Request MakeRequest(Parser& parser) const;
