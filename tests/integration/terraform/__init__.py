@@ -1,0 +1,1 @@
+"""Terraform fixtures (one folder per configuration) and the runner the Terraform tests share."""
