@@ -5,6 +5,7 @@
 // rendering; each service renders a fired fault its own way.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -27,6 +28,10 @@ struct Target {
   std::string table;       // DynamoDB: every table the request names (first one here)
   std::vector<std::string> tables;
   std::string method;
+  // For messages only (never matched): the caller's ARN and the request's X-Amz-Date
+  // ("20261122T140000Z"; "" when unknown).
+  std::string principal_arn;
+  std::string request_date;
 };
 
 // What a fired rule does. Several parts can combine (latency + error).
@@ -37,12 +42,118 @@ struct Action {
   std::chrono::milliseconds latency{0};
   bool reset_connection = false;
   std::string redirect_region; // S3: make the bucket appear to live in this region (301)
+
+  // True when the request must not run: an error, a reset or a redirect (latency alone lets it
+  // proceed, delayed).
+  bool StopsRequest() const {
+    return !error_code.empty() || reset_connection || !redirect_region.empty();
+  }
 };
 
 struct Fired {
   std::string rule_id;
-  Action action;
+  Action action;  // the preset (if any) resolved for the target's service, overrides applied
 };
 
+// Which requests a rule applies to. An empty field matches anything. operation, bucket, key and
+// table are globs ('*' any run of characters, '/' included; '?' one character); the others
+// compare exactly (method and service ignoring case).
+struct Match {
+  std::string service;
+  std::string operation;
+  std::string region;
+  std::string account;
+  std::string access_key;
+  std::string bucket;
+  std::string key;
+  std::string table;
+  std::string method;
+};
+
+// When a matching request fires the rule. The parts combine: the first `after` matches pass,
+// then each later match fires with `probability` (drawn from a generator seeded by `seed`, so
+// the same sequence of requests gives the same outcomes), until `times` fires have happened.
+// All defaults: every match fires ("always").
+struct Trigger {
+  uint64_t after = 0;
+  std::optional<uint64_t> times;
+  std::optional<double> probability;  // in [0, 1]
+  uint64_t seed = 0;                  // used with probability; chosen at random when not given
+
+  bool Always() const { return after == 0 && !times && !probability; }
+};
+
+// A named shortcut for an everyday failure; it fills in the action per service at match time
+// (throttle: S3 SlowDown, DynamoDB ProvisionedThroughputExceededException, ...).
+enum class Preset {
+  kNone,
+  kWrongRegion,
+  kAccessDenied,
+  kMissingTable,
+  kNoSuchBucket,
+  kLockHeld,
+  kThrottle,
+  kInternalError,
+  kSlow,
+  kExpiredToken,
+  kClockSkew,
+};
+
+struct Rule {
+  std::string id;  // "" -> the engine assigns "fault-<n>"
+  Match match;
+  // With a preset: fields set here override the preset's (e.g. error_code ThrottlingException,
+  // latency for slow). Without one: the whole action.
+  Action action;
+  Preset preset = Preset::kNone;
+  std::string preset_region;  // wrong-region: where the bucket appears to live
+  Trigger trigger;
+};
+
+// A rule with its counters, as the admin listing shows it.
+struct RuleState {
+  Rule rule;
+  uint64_t matched = 0;  // requests the match selected
+  uint64_t fired = 0;    // of those, how many the trigger fired for
+};
+
+class Engine {
+ public:
+  Engine() = default;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Adds a valid rule (see ValidateRule) and returns its id; "" with *error set when the rule
+  // is invalid or its id is taken.
+  std::string Add(Rule rule, std::string* error);
+  // Parses a rule, a list of rules or {"rules": [...]} and adds them all, or none with *error set.
+  // Returns the ids in order.
+  std::vector<std::string> LoadJson(std::string_view text, std::string* error);
+  bool Remove(std::string_view id);
+  void Clear();
+  std::vector<RuleState> List() const;
+  size_t size() const { return count_.load(std::memory_order_relaxed); }
+
+  // The first rule (in the order added) that matches `target` and whose trigger fires. Every
+  // matching rule up to that one counts a match.
+  std::optional<Fired> Match(const Target& target);
+
+ private:
+  struct Entry {
+    RuleState state;
+    uint64_t rng;  // the probability trigger's generator state
+  };
+  std::string AddLocked(Rule rule, std::string* error);
+
+  mutable std::mutex mutex_;
+  std::vector<Entry> entries_;
+  uint64_t next_id_ = 1;
+  std::atomic<size_t> count_{0};  // entries_.size(), readable without the lock
+};
+
+// Whether `target` satisfies `match` (the preset's own restrictions included).
+bool Matches(const Rule& rule, const Target& target);
+// '*' and '?' glob over the whole of `text`.
+bool GlobMatch(std::string_view pattern, std::string_view text);
 
 }  // namespace skiff::faults
