@@ -208,7 +208,7 @@ class TerraformTestCase(h.SkiffTestCase):
     def tf(self, wd, *args, expect=0, env=None):
         """Runs `terraform ARGS` (with -input=false/-no-color where they apply) and checks the
         exit code."""
-        proc = wd.init() if args == ("init",) else wd.run(*args, env=env)
+        proc = wd.init(*args[1:]) if args[:1] == ("init",) else wd.run(*args, env=env)
         self.assertEqual(proc.returncode, expect, describe(proc))
         return proc
 
