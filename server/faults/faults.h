@@ -78,7 +78,7 @@ struct Trigger {
   uint64_t after = 0;
   std::optional<uint64_t> times;
   std::optional<double> probability;  // in [0, 1]
-  uint64_t seed = 0;                  // used with probability; chosen at random when not given
+  std::optional<uint64_t> seed;       // used with probability; chosen at random when not given
 
   bool Always() const { return after == 0 && !times && !probability; }
 };
@@ -101,6 +101,7 @@ enum class Preset {
 
 struct Rule {
   std::string id;  // "" -> the engine assigns "fault-<n>"
+  std::string description;  // free text, shown in the listing
   Match match;
   // With a preset: fields set here override the preset's (e.g. error_code ThrottlingException,
   // latency for slow). Without one: the whole action.
@@ -135,8 +136,14 @@ class Engine {
   size_t size() const { return count_.load(std::memory_order_relaxed); }
 
   // The first rule (in the order added) that matches `target` and whose trigger fires. Every
-  // matching rule up to that one counts a match.
+  // matching rule up to that one counts a match. Logs the fired rule.
   std::optional<Fired> Match(const Target& target);
+
+  // True when a redirect rule (wrong-region, redirect_region) matches `target` apart from its
+  // region, and `target` was sent to the region the rule redirects to: the bucket appears to
+  // live there, so S3 serves the request as though it had been sent to the bucket's real region
+  // (a client that followed the redirect then succeeds). Triggers and counters are not involved.
+  bool ServesRelocated(const Target& target) const;
 
  private:
   struct Entry {
@@ -151,7 +158,10 @@ class Engine {
   std::atomic<size_t> count_{0};  // entries_.size(), readable without the lock
 };
 
-// Whether `target` satisfies `match` (the preset's own restrictions included).
+// "" when `rule` is usable, else why not ("action.status must be between 300 and 599").
+std::string ValidateRule(const Rule& rule);
+// Whether `target` satisfies the rule's match, the preset's own restrictions included. A
+// redirect rule matches S3 requests only, and not those already sent to its region.
 bool Matches(const Rule& rule, const Target& target);
 // '*' and '?' glob over the whole of `text`.
 bool GlobMatch(std::string_view pattern, std::string_view text);
