@@ -199,9 +199,10 @@ class TerraformTestCase(h.SkiffTestCase):
             KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}])
         return name
 
-    def workdir(self, fixture="basic", access_key="test", secret_key="test", env=None, **backend):
-        wd = Workdir(fixture, backend_config(self.endpoint, **backend), access_key, secret_key,
-                     env)
+    def workdir(self, fixture="basic", access_key="test", secret_key="test", env=None,
+                endpoint=None, **backend):
+        wd = Workdir(fixture, backend_config(endpoint or self.endpoint, **backend), access_key,
+                     secret_key, env)
         self.addCleanup(wd.cleanup)
         return wd
 
