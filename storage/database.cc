@@ -1,11 +1,14 @@
 // Database::Open and the SQLite Database: file layout, pragmas, migrations, reset.
 #include "storage/database.h"
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <string>
 #include <system_error>
 
 #include "storage/blobs.h"
+#include "storage/documents_sqlite.h"
 #include "storage/schema.h"
 #include "storage/sqlite_object_store.h"
 #include "storage/sqlite_table_store.h"
@@ -29,12 +32,14 @@ class SqliteDatabase : public Database {
       : core_(std::move(core)),
         objects_(core_),
         tables_(core_),
+        documents_(core_),
         location_(std::move(location)),
         schema_version_(schema_version) {}
   ~SqliteDatabase() override { Close(); }
 
   ObjectStore& objects() override { return objects_; }
   TableStore& tables() override { return tables_; }
+  DocumentStore& documents() override { return documents_; }
   std::string location() const override { return location_; }
   int schema_version() const override { return schema_version_; }
   void Close() override { core_->pool.Close(); }
@@ -68,6 +73,7 @@ class SqliteDatabase : public Database {
   std::shared_ptr<StoreCore> core_;
   SqliteObjectStore objects_;
   SqliteTableStore tables_;
+  SqliteDocumentStore documents_;
   std::string location_;
   int schema_version_;
 };
@@ -117,6 +123,19 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
   }
   Result<int> version = Migrate(conn);
   if (!version.ok()) return Status(version.code(), location + ": " + version.status().message());
+  if (options.max_bytes > 0) {
+    // Only the writer connection ever grows the file. SQLite keeps the cap at the current size
+    // when the database is already larger (a lower cap on restart then just stops growth).
+    int64_t pages = 1;
+    {
+      sqlite::Stmt page_size(conn, "PRAGMA page_size");
+      if (page_size.Step() && page_size.Int(0) > 0) {
+        pages = std::max<int64_t>(1, options.max_bytes / page_size.Int(0));
+      }
+    }
+    status = conn.Exec(("PRAGMA max_page_count = " + std::to_string(pages)).c_str());
+    if (!status.ok()) return Status(status.code(), location + ": " + status.message());
+  }
 
   auto core = std::make_shared<StoreCore>(std::move(*writer), reader_uri, options.busy_timeout_ms);
   status = SweepBlobs(*core);

@@ -1,9 +1,11 @@
 // The one SQLite database that holds all of Skiff's state (WAL mode, versioned migrations).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
+#include "storage/documents.h"
 #include "storage/object_store.h"
 #include "storage/status.h"
 #include "storage/table_store.h"
@@ -15,6 +17,9 @@ struct DatabaseOptions {
   bool in_memory = false;   // ignore `directory`, keep everything in RAM
   // How long a write waits for another process's lock before failing with kBusy.
   int busy_timeout_ms = 5000;
+  // Size cap in bytes (SQLite max_page_count on the writer; 0 = none). A write beyond it fails
+  // with kFull, like a full disk, and changes nothing.
+  int64_t max_bytes = 0;
 };
 
 class Database {
@@ -25,6 +30,8 @@ class Database {
 
   virtual ObjectStore& objects() = 0;
   virtual TableStore& tables() = 0;
+  // Keyed JSON documents (IAM state). Reset() leaves them alone: their owners clear their kinds.
+  virtual DocumentStore& documents() = 0;
   // Human-readable location for the startup line: the file path, or ":memory:".
   virtual std::string location() const = 0;
   virtual int schema_version() const = 0;

@@ -163,6 +163,16 @@ CREATE TRIGGER multipart_uploads_of_deleted_bucket AFTER DELETE ON buckets BEGIN
   DELETE FROM multipart_uploads WHERE bucket = OLD.name;
 END;
 )sql"},
+      // Small keyed JSON documents (storage/documents.h): IAM users, roles, policies.
+      {4, R"sql(
+CREATE TABLE documents (
+  kind    TEXT NOT NULL,
+  account TEXT NOT NULL,
+  name    TEXT NOT NULL,
+  body    TEXT NOT NULL,
+  PRIMARY KEY (kind, account, name)
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }
