@@ -153,6 +153,13 @@ struct ListOutput {
   std::string next_version_id_marker;
 };
 
+// What a bucket holds (admin /_skiff/state).
+struct BucketUsage {
+  uint64_t objects = 0;   // current versions that are not delete markers (what a listing shows)
+  uint64_t versions = 0;  // every version and delete marker
+  uint64_t bytes = 0;     // total size of the current objects
+};
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
@@ -206,6 +213,11 @@ class ObjectStore {
 
   // Multipart uploads kept in the same database (nullptr for stores without them).
   virtual MultipartStore* multipart() { return nullptr; }
+
+  // Counts for one bucket (kBucketNotFound). A store without it answers kInternal.
+  virtual Result<BucketUsage> Usage(std::string_view /*bucket*/) {
+    return Result<BucketUsage>(Code::kInternal, "bucket usage is not supported by this store");
+  }
 };
 
 }  // namespace skiff::storage

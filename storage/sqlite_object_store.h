@@ -41,6 +41,7 @@ class SqliteObjectStore : public ObjectStore {
                                 std::string_view version_id, const Attributes& attributes) override;
   Result<ListOutput> List(const ListInput& input) override;
   MultipartStore* multipart() override;
+  Result<BucketUsage> Usage(std::string_view bucket) override;  // bucket_usage.cc
 
  private:
   std::shared_ptr<StoreCore> core_;

@@ -24,6 +24,7 @@ class SqliteTableStore : public TableStore {
   Status UpdateTable(const TableRecord& table) override;
   Status DeleteTable(int64_t table_id) override;
   Result<std::pair<uint64_t, uint64_t>> TableStats(int64_t table_id) override;
+  Result<std::vector<TableRecord>> ListAllTables() override;
 
   Result<std::optional<StoredItem>> GetItem(int64_t table_id, const ItemKey& key) override;
   Status Mutate(const std::vector<std::pair<int64_t, ItemKey>>& keys,

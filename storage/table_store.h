@@ -114,6 +114,12 @@ class TableStore {
   virtual Status DeleteTable(int64_t table_id) = 0;
   // Item count and total size of a table (for DescribeTable).
   virtual Result<std::pair<uint64_t, uint64_t>> TableStats(int64_t table_id) = 0;
+  // Every table of every account and region, ordered by account, region, name (admin
+  // /_skiff/state). A store without it answers kInternal.
+  virtual Result<std::vector<TableRecord>> ListAllTables() {
+    return Result<std::vector<TableRecord>>(Code::kInternal,
+                                            "listing all tables is not supported by this store");
+  }
 
   // --- items ---
   virtual Result<std::optional<StoredItem>> GetItem(int64_t table_id, const ItemKey& key) = 0;

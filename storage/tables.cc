@@ -112,6 +112,17 @@ Result<std::vector<TableRecord>> SqliteTableStore::ListTables(std::string_view a
   return tables;
 }
 
+Result<std::vector<TableRecord>> SqliteTableStore::ListAllTables() {
+  Result<Lease> lease = core_->pool.Read();
+  if (!lease.ok()) return lease.status();
+  sqlite::Stmt stmt(lease->conn(), "SELECT " SKIFF_TABLE_COLUMNS R"sql( FROM dynamo_tables
+    WHERE deleted = 0 ORDER BY account, region, name)sql");
+  std::vector<TableRecord> tables;
+  while (stmt.Step()) tables.push_back(ReadTableRow(stmt));
+  if (!stmt.status().ok()) return stmt.status();
+  return tables;
+}
+
 Status SqliteTableStore::UpdateTable(const TableRecord& table) {
   return InWriteTransaction(core_->pool, [&](sqlite::Connection& conn) -> Status {
     sqlite::Stmt stmt(conn, R"sql(

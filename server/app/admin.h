@@ -1,29 +1,72 @@
-// The /_skiff/* endpoints. Today: GET /_skiff/health. Everything else under /_skiff/ is a 404
-// with a JSON error body.
+// The /_skiff/* admin API (JSON; not SigV4-signed): health, reset, journal, state, credentials,
+// metrics, and faults (delegated to the fault engine's endpoint). With an admin token configured,
+// every endpoint but /_skiff/health needs "Authorization: Bearer <token>" (else 401).
+// Unknown paths are 404 and unsupported methods 405 with Allow, both with a JSON error body
+// {"error": code, "message": text}.
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "server/app/journal.h"
+#include "server/app/metrics.h"
+#include "server/common/credentials.h"
 #include "server/http/message.h"
+
+namespace skiff::storage {
+class Database;
+}
 
 namespace skiff::app {
 
+struct AdminDeps {
+  std::string version;  // reported by /health
+  // name -> "available" / "unavailable", reported in that order by /health.
+  std::vector<std::pair<std::string, std::string>> services;
+  std::string admin_token;  // "" = no token needed
+  storage::Database* database = nullptr;
+  common::CredentialStore* credentials = nullptr;
+  Journal* journal = nullptr;
+  Metrics* metrics = nullptr;
+  // Extra work for POST /_skiff/reset, by scope: "iam" (IamStore::Reset), "faults" (the engine's
+  // Clear), "dynamodb" (idempotency tokens), ... A hook returns an error message or "".
+  // The built-in scopes are s3 and dynamodb (the database), journal and credentials (those added
+  // through this API); "iam" and "faults" are always accepted scopes, hooked or not.
+  std::vector<std::pair<std::string, std::function<std::string()>>> reset_hooks;
+  // /_skiff/faults and everything under it (the fault engine's endpoint); null: 404.
+  std::function<http::Response(const http::Request&, std::string_view body)> faults;
+};
+
 class AdminHandler : public http::Handler {
  public:
-  // `services`: name -> "available" / "unavailable", reported in that order by /health.
-  AdminHandler(std::string version, std::vector<std::pair<std::string, std::string>> services)
-      : version_(std::move(version)), services_(std::move(services)) {}
+  explicit AdminHandler(AdminDeps deps);
   http::StartResult Start(http::Request& request) override;
 
- private:
-  http::Response Health(const http::Request& request) const;
+  // The constant-time check of an Authorization header against the token ("" token: always ok).
+  static bool TokenMatches(std::string_view authorization, std::string_view token);
 
-  std::string version_;
-  std::vector<std::pair<std::string, std::string>> services_;
+ private:
+  http::Response Handle(const http::Request& request, std::string_view body,
+                        common::RequestRecord& record);
+  http::Response Health() const;
+  http::Response Reset(const http::Request& request);
+  http::Response Credentials(const http::Request& request, std::string_view body,
+                             std::string_view key, common::RequestRecord& record);
+  // Undoes what POST /_skiff/credentials did (reset scope "credentials").
+  void ResetCredentials();
+
+  AdminDeps deps_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  // Credentials added through the API, with what each replaced (to restore on reset).
+  std::mutex added_mutex_;
+  std::vector<std::pair<std::string, std::optional<common::Credential>>> added_;
 };
 
 }  // namespace skiff::app

@@ -7,6 +7,7 @@
 #include "server/app/admin.h"
 #include "server/app/router.h"
 #include "server/app/ttl_reaper.h"
+#include "server/common/clock.h"
 #include "server/common/credentials.h"
 #include "server/common/request_log.h"
 #include "server/dynamodb/service.h"
@@ -26,6 +27,8 @@ struct Server::Impl {
   std::unique_ptr<TtlReaper> ttl_reaper;  // stopped before the database closes
   std::unique_ptr<s3::Service> s3;
   std::unique_ptr<dynamodb::Service> dynamodb;
+  std::unique_ptr<Journal> journal;  // fed with every request record, through the record sink
+  std::unique_ptr<Metrics> metrics;
   std::unique_ptr<AdminHandler> admin;
   std::unique_ptr<sts::Service> sts;
   std::unique_ptr<sts::Service> iam;
@@ -39,6 +42,7 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Server::~Server() {
   impl_->http.reset();
+  common::SetRecordSink(nullptr);  // it points into impl_
   if (impl_->ttl_reaper) impl_->ttl_reaper->Stop();
   if (impl_->database) impl_->database->Close();
 }
@@ -92,12 +96,17 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
       "sts", "STS", "https://sts.amazonaws.com/doc/2011-06-15/", "2011-06-15", &impl->credentials});
   impl->iam = std::make_unique<sts::Service>(sts::ServiceOptions{
       "iam", "IAM", "https://iam.amazonaws.com/doc/2010-05-08/", "2010-05-08", &impl->credentials});
-  impl->admin = std::make_unique<AdminHandler>(std::move(version),
-                                               std::vector<std::pair<std::string, std::string>>{
-                                                   {"s3", "available"},
-                                                   {"dynamodb", "available"},
-                                                   {"sts", "available"},
-                                               });
+  impl->journal = std::make_unique<Journal>(config.journal_size);
+  impl->metrics = std::make_unique<Metrics>();
+  AdminDeps admin_deps;
+  admin_deps.version = std::move(version);
+  admin_deps.services = {{"s3", "available"}, {"dynamodb", "available"}, {"sts", "available"}};
+  admin_deps.admin_token = config.admin_token;
+  admin_deps.database = impl->database.get();
+  admin_deps.credentials = &impl->credentials;
+  admin_deps.journal = impl->journal.get();
+  admin_deps.metrics = impl->metrics.get();
+  impl->admin = std::make_unique<AdminHandler>(std::move(admin_deps));
   Router::Targets targets;
   targets.admin = impl->admin.get();
   targets.s3 = impl->s3.get();
@@ -119,6 +128,16 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
     *error = "cannot listen on " + e;
     return nullptr;
   }
+  // Set last: a failed Create must not leave the sink pointing into a destroyed Impl.
+  common::SetRecordSink([journal = impl->journal.get(),
+                         metrics = impl->metrics.get()](const common::RequestRecord& record) {
+    double latency_ms = std::chrono::duration<double, std::milli>(
+                            std::chrono::steady_clock::now() - record.started)
+                            .count();
+    metrics->Observe(record, latency_ms / 1000);
+    // Admin calls (journal reads among them) would crowd out the requests under test.
+    if (record.service != "admin") journal->Add(record, common::NowMillis(), latency_ms);
+  });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

@@ -9,7 +9,32 @@ namespace {
 constexpr std::string_view kEmptySha256 =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+// Replaces every occurrence of `secret` in `text` with "<redacted>".
+void Redact(std::string& text, std::string_view secret) {
+  if (secret.empty()) return;
+  constexpr std::string_view kMark = "<redacted>";
+  for (size_t at = text.find(secret); at != std::string::npos;
+       at = text.find(secret, at + kMark.size())) {
+    text.replace(at, secret.size(), kMark);
+  }
+}
+
 }  // namespace
+
+void NoteAuth(RequestRecord& record, const http::Request& request, const AuthOutcome& outcome) {
+  record.method = request.method;
+  record.access_key = outcome.principal.access_key;
+  record.account = outcome.principal.account_id;
+  if (outcome.error != sigv4::Error::kSignatureDoesNotMatch) return;
+  record.canonical_request = outcome.verify.canonical_request;
+  record.string_to_sign = outcome.verify.string_to_sign;
+  record.provided_signature = outcome.parsed.signature;
+  if (const auto& token = outcome.parsed.security_token) {
+    // As a header line the value is trimmed; in the canonical query it is URI-encoded.
+    Redact(record.canonical_request, *token);
+    Redact(record.canonical_request, sigv4::UriEncode(*token, true));
+  }
+}
 
 sigv4::RequestView ToSigV4View(const http::Request& request) {
   sigv4::RequestView view;

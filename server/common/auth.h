@@ -8,6 +8,7 @@
 
 #include "server/common/credentials.h"
 #include "server/common/principal.h"
+#include "server/common/request_log.h"
 #include "server/http/message.h"
 #include "sigv4/sigv4.h"
 
@@ -41,5 +42,13 @@ struct AuthOptions {
 };
 AuthOutcome Authenticate(const http::Request& request, const CredentialStore& credentials,
                          std::chrono::system_clock::time_point now, const AuthOptions& options);
+
+// Copies what authentication learned into the journal record: method, account and access key id,
+// and for kSignatureDoesNotMatch the canonical request and string to sign Skiff computed plus the
+// signature the client sent. Never a secret: the session token (signed as a header or a query
+// parameter) is replaced by "<redacted>" in the canonical request, and the secret, the signing
+// key and the Authorization header are not copied. Call once per request where the outcome is
+// known.
+void NoteAuth(RequestRecord& record, const http::Request& request, const AuthOutcome& outcome);
 
 }  // namespace skiff::common

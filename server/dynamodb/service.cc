@@ -109,6 +109,7 @@ http::Response Handle(RequestContext& ctx, std::string body) {
   options.payload_hash = sigv4::HexSha256(body);
   const auto now = std::chrono::system_clock::now();
   ctx.auth = common::Authenticate(ctx.request, *ctx.deps.credentials, now, options);
+  common::NoteAuth(ctx.record, ctx.request, ctx.auth);
   FillRecordPrincipal(ctx);
   if (!ctx.auth.ok() || ctx.auth.invalid_token || ctx.auth.expired_token) {
     ctx.record.error_detail = ctx.auth.detail;
@@ -141,6 +142,7 @@ http::StartResult Service::Start(http::Request& request) {
   ctx->request_id = common::NewUuid();
   ctx->record.request_id = ctx->request_id;
   ctx->record.service = "dynamodb";
+  ctx->record.method = request.method;
   ctx->record.operation = "Unknown";
   auto finish = [ctx](std::string body) -> http::Response {
     try {

@@ -183,6 +183,7 @@ struct Service::Impl {
     options.s3_path_rules = true;
     c.auth = common::Authenticate(c.request, *deps.credentials, std::chrono::system_clock::now(),
                                   options);
+    common::NoteAuth(c.record, c.request, c.auth);
     c.record.region =
         c.auth.principal.region.empty() ? c.auth.parsed.scope.region : c.auth.principal.region;
     c.record.principal = c.auth.principal.arn.empty() ? "anonymous" : c.auth.principal.arn;
@@ -228,6 +229,7 @@ http::StartResult Service::Start(http::Request& request) {
   ctx->host_id = common::NewHostId();
   ctx->record.request_id = ctx->request_id;
   ctx->record.service = "s3";
+  ctx->record.method = request.method;
   try {
     http::StartResult result = impl_->Handle(ctx);
     if (auto* response = std::get_if<http::Response>(&result)) {

@@ -128,6 +128,7 @@ struct Service::Impl {
     auth_options.payload_hash = sigv4::HexSha256(body);
     common::AuthOutcome auth = common::Authenticate(request, *options.credentials,
                                                     std::chrono::system_clock::now(), auth_options);
+    common::NoteAuth(record, request, auth);
     record.principal = auth.principal.arn.empty() ? "anonymous" : auth.principal.arn;
     record.region = auth.principal.region;
     if (!auth.ok() || auth.invalid_token || auth.expired_token) {
@@ -164,6 +165,7 @@ http::StartResult Service::Start(http::Request& request) {
   auto record = std::make_shared<common::RequestRecord>();
   record->request_id = common::NewUuid();
   record->service = impl_->options.service;
+  record->method = request.method;
   const Impl* impl = impl_.get();
   http::Request copy = request;
   auto finish = [impl, record, copy](std::string body) {
