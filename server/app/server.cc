@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "server/app/admin.h"
+#include "server/app/init.h"
 #include "server/app/router.h"
 #include "server/app/ttl_reaper.h"
 #include "server/common/clock.h"
@@ -114,6 +115,16 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   targets.sts = impl->sts.get();
   targets.iam = impl->iam.get();
   impl->router = std::make_unique<Router>(targets);
+
+  // Start-up resources (--init, SKIFF_BUCKETS, SKIFF_TABLES): after everything they are applied
+  // to exists, before the port opens, so the first request already sees them.
+  InitTargets init_targets;
+  init_targets.database = impl->database.get();
+  init_targets.credentials = &impl->credentials;
+  if (std::string e = ApplyStartupResources(config, init_targets); !e.empty()) {
+    *error = e;
+    return nullptr;
+  }
 
   http::ServerOptions options;
   options.host = config.host;
