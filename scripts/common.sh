@@ -7,7 +7,7 @@ export CCACHE_BASEDIR="$SKIFF_ROOT"
 export CCACHE_NOHASHDIR=1
 SKIFF_APT_PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost1.81-dev libssl-dev
   libsqlite3-dev libpugixml-dev rapidjson-dev libgtest-dev libisal-dev rclone s3cmd
-  golang-go golang-github-aws-aws-sdk-go-v2-dev)  # the last two build tests/go offline
+  openssl golang-go golang-github-aws-aws-sdk-go-v2-dev)  # test certificates; tests/go offline
 
 skiff_install_deps() {
   local missing=()

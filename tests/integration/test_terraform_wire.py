@@ -5,7 +5,6 @@ DynamoDB lock/digest items, ranged GETs with x-amz-checksum-mode, multipart with
 SHA-256, the HTTPS body form (aws-chunked with a trailing checksum), skip_s3_checksum's CRC32
 and racing lockers, of which exactly one must win."""
 
-import base64
 import hashlib
 import json
 import threading
@@ -16,7 +15,6 @@ import zlib
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
 
 import skiff_harness as h
 from terraform.tfcli import lock_info

@@ -4,6 +4,7 @@ test can check Terraform's real requests header by header."""
 
 import http.client
 import http.server
+import ssl
 import threading
 
 
@@ -28,9 +29,11 @@ class Recorded:
 
 
 class RecordingProxy:
-    """Listens on 127.0.0.1:<free port>; `endpoint` is what Terraform is pointed at."""
+    """Listens on 127.0.0.1:<free port>; `endpoint` is what Terraform is pointed at. With
+    `tls=(cert_file, key_file)` it terminates HTTPS (the "emulator behind a TLS proxy" set-up)
+    and forwards plain HTTP, so clients send their HTTPS body forms."""
 
-    def __init__(self, upstream_host, upstream_port):
+    def __init__(self, upstream_host, upstream_port, tls=None):
         self.records = []
         lock = threading.Lock()
         records = self.records
@@ -75,9 +78,16 @@ class RecordingProxy:
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        port = self.httpd.server_address[1]
+        if tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+            self.endpoint = f"https://localhost:{port}"
+        else:
+            self.endpoint = f"http://127.0.0.1:{port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
-        self.endpoint = f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
     def clear(self):
         del self.records[:]
