@@ -22,6 +22,10 @@ struct Decision {
   //    identity-based policy allows the <action> action"
   //   "... with an explicit deny in an identity-based policy" / "in a resource-based policy"
   std::string message;
+  // The message's ending alone ("because no identity-based policy allows the s3:ListBucket
+  // action", "with an explicit deny in a resource-based policy"), for services that word the
+  // rest differently (DynamoDB does not quote the resource).
+  std::string reason;
   // For the journal: "<policy name>/<Sid or #index>: Allow|Deny", "account root", or
   // "implicit deny".
   std::string decided_by;
@@ -32,13 +36,21 @@ struct NamedPolicy {
   Policy policy;
 };
 
+// "User: <arn> is not authorized to perform: <action> on resource: <resource> <reason>", the
+// resource in double quotes when `quote_resource` (S3 quotes it, DynamoDB does not).
+std::string DenialMessage(const std::string& principal_arn, const std::string& action,
+                          const std::string& resource, const std::string& reason,
+                          bool quote_resource);
+
 class Authorizer {
  public:
   // `store` supplies identity policies; it must outlive the Authorizer.
   explicit Authorizer(const IamStore* store) : store_(store) {}
 
   // `resource_policy`: the bucket policy (S3) or null. `resource_account`: the account owning
-  // the resource ("" = the caller's own account).
+  // the resource ("" = the caller's own account). `facts.principal_arn` and
+  // `facts.principal_account` are filled from `principal` when empty. `store` may be null: then
+  // only account roots (and resource-policy grants) are allowed.
   Decision Authorize(const common::Principal& principal, const RequestFacts& facts,
                      const NamedPolicy* resource_policy, const std::string& resource_account) const;
 

@@ -36,6 +36,13 @@ class Policy {
 // a principal." is the caller's business).
 std::optional<Policy> ParsePolicy(std::string_view json, std::string* error);
 
+// What a document is for, which decides the required and refused elements and the wording:
+// kIdentity (user/role/managed policies: Resource required, Principal refused), kTrust (role
+// trust policies: Principal required, Resource refused), kResource (bucket policies: both
+// required; errors worded as S3's MalformedPolicy), kAny (only the common syntax, IAM wording).
+enum class PolicyKind { kAny, kIdentity, kTrust, kResource };
+std::optional<Policy> ParsePolicyFor(std::string_view json, PolicyKind kind, std::string* error);
+
 // What a request asks for, as condition keys see it.
 struct RequestFacts {
   std::string action;          // "s3:ListBucket", "dynamodb:PutItem", "sts:AssumeRole"
@@ -59,7 +66,11 @@ struct Match {
 
 // Evaluates one policy: kDeny if any statement denies, else kAllow if any allows, else kNone.
 // `check_principal`: resource and trust policies name a Principal/NotPrincipal that must match
-// the caller (identity policies must not, and are evaluated with false).
+// the caller (identity policies must not, and are evaluated with false). Principal matching:
+// "*" matches anyone (anonymous too); an AWS account id or "arn:aws:iam::<acct>:root" matches
+// every principal of that account; a user/role ARN matches that user, or that role's sessions
+// ("arn:aws:sts::<acct>:assumed-role/<role>/<session>"); Service and Federated entries match a
+// caller whose principal_arn is that service name or identity-provider ARN (web identity).
 Match Evaluate(const Policy& policy, const RequestFacts& facts, bool check_principal);
 
 // IAM's wildcard match: '*' any run, '?' one character; case-sensitive (actions compare
