@@ -6,12 +6,19 @@ Every run is offline: an empty CLI configuration, no provider downloads (the fix
 the built-in `terraform_data` resource), CHECKPOINT_DISABLE, no IMDS, no shared AWS config.
 """
 
+import datetime
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+import uuid
+
+import boto3
+from botocore.config import Config
+
+import skiff_harness as h
 
 TERRAFORM_BIN = os.environ.get("TERRAFORM_BIN") or shutil.which("terraform") or \
     "/usr/local/bin/terraform"
@@ -154,14 +161,6 @@ def ops(records):
 
 
 # --- the base class of the Terraform test modules ----------------------------------------------
-
-import datetime  # noqa: E402  (kept next to the code that needs it)
-import uuid  # noqa: E402
-
-import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
-
-import skiff_harness as h  # noqa: E402
 
 
 def lock_info(path, operation="OperationTypeApply", who="alice@ci-runner-7", info="deploy #42"):
