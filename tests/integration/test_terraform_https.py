@@ -21,6 +21,9 @@ import tempfile
 import threading
 import unittest
 
+import boto3
+from botocore.config import Config
+
 import skiff_harness as h
 from terraform.recorder import RecordingProxy
 from terraform.tfcli import (AccessLog, TerraformTestCase, backend_config, describe, ops,
@@ -45,10 +48,10 @@ class TlsServer:
 
     def __init__(self, args):
         self.data_dir = tempfile.mkdtemp(prefix="skiff-tls-")
-        self.stderr = tempfile.TemporaryFile()
+        self._stderr_file = tempfile.TemporaryFile()  # the JSON access log, read by AccessLog
         self.proc = subprocess.Popen(
             [h.SKIFF_BIN, "--port", "0", "--data-dir", self.data_dir, "--log-format", "json",
-             *args], stdout=subprocess.PIPE, stderr=self.stderr, stdin=subprocess.DEVNULL,
+             *args], stdout=subprocess.PIPE, stderr=self._stderr_file, stdin=subprocess.DEVNULL,
             env={k: v for k, v in os.environ.items() if not k.startswith("SKIFF_")})
         self.scheme = self.port = None
         self._stdout = []
@@ -63,7 +66,6 @@ class TlsServer:
                 break
         timer.cancel()
         threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
-        self._stderr_file = self.stderr  # read by AccessLog
 
     def stop(self):
         if self.proc.poll() is None:
@@ -146,8 +148,6 @@ class TerraformHttpsTest(TerraformTestCase):
         self.tls_log = AccessLog(self.tls)
 
     def test_apply_over_https_stores_the_decoded_state(self):
-        import boto3
-        from botocore.config import Config
         s3 = boto3.client("s3", endpoint_url=self.tls_endpoint, region_name="us-east-1",
                           aws_access_key_id="test", aws_secret_access_key="test",
                           verify=self.cert, config=Config(s3={"addressing_style": "path"}))
