@@ -95,7 +95,10 @@ Decision Authorizer::Authorize(const common::Principal& principal, const Request
     return deny("because no resource-based policy allows the " + facts.action + " action",
                 "implicit deny");
   }
-  if (!root && identity_allow.empty()) return deny(not_allowed, "implicit deny");
+  // Anonymous callers have no identity policies: the resource policy alone decides.
+  if (!root && !principal.anonymous && identity_allow.empty()) {
+    return deny(not_allowed, "implicit deny");
+  }
   d.allowed = true;
   d.decided_by = resource_allow;
   return d;

@@ -114,7 +114,7 @@ bool ArnMatches(std::string_view pattern, std::string_view arn) {
   };
   std::string_view p[6], a[6];
   int np = split(pattern, p);
-  if (np != 6) return WildcardMatch(pattern, arn);
+  if (np != 6) return pattern == "*";  // a pattern that is not an ARN matches nothing
   if (split(arn, a) != 6) return false;
   for (int i = 0; i < 6; ++i) {
     if (!WildcardMatch(p[i], a[i])) return false;
