@@ -127,6 +127,23 @@ class TerraformRegionAndCredentialsTest(TerraformTestCase):
         proc = self.tf(wd, "init", expect=1)
         self.assertIn('S3 bucket "no-such-tf-bucket" does not exist', proc.stderr)
 
+    def test_skip_settings_change_only_the_credential_calls(self):
+        # skip_credentials_validation alone: the account ID is looked up (iam:GetUser, then
+        # sts:GetCallerIdentity); with skip_requesting_account_id too, no STS/IAM call at all.
+        bucket = self.new_bucket(prefix="tfreg")
+        for skips, expected in (
+                ({"skip_credentials_validation": True}, {("sts", "GetCallerIdentity")}),
+                ({"skip_credentials_validation": True, "skip_requesting_account_id": True},
+                 set())):
+            wd = self.workdir(bucket=bucket, key="r/terraform.tfstate", **skips)
+            mark = self.log.mark()
+            self.tf(wd, "init")
+            called = {c[:2] for c in ops(self.log.since(mark)) if c[0] in ("sts", "iam")}
+            self.assertTrue(expected <= called, called)
+            if not expected:
+                self.assertEqual(called, set())
+            self.apply(wd)
+
     def test_bad_credentials_fail_sts_validation(self):
         bucket = self.new_bucket(prefix="tfreg")
         wd = self.workdir(bucket=bucket, key="r/terraform.tfstate", access_key="AKIAWRONGKEY",

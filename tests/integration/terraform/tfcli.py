@@ -137,7 +137,8 @@ class AccessLog:
         return out
 
     def mark(self):
-        return len(self.records())
+        """The number of records so far, once lines of requests already answered are in."""
+        return len(self.since(0))
 
     def since(self, mark, settle=0.3):
         """Records after `mark`. A line is written as its response completes, which can be a
