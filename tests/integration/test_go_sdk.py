@@ -1,14 +1,19 @@
 """The AWS SDK for Go v2 (Terraform's SDK family) against Skiff: tests/go/sdkcheck drives the S3,
 DynamoDB and STS calls of Terraform's S3 backend and checks the answers itself. It is built
 offline from Debian's golang-go and golang-github-aws-aws-sdk-go-v2-dev (tests/go/build) into
-the build tree next to SKIFF_BIN, where Go's build cache makes rebuilds cheap."""
+the build tree next to SKIFF_BIN, where Go's build cache makes rebuilds cheap. It runs twice:
+over http:// (checksums as headers) and through a TLS-terminating pass-through over https://,
+where the SDK sends PutObject/UploadPart bodies as aws-chunked with trailing checksums."""
 
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import unittest
 
 import skiff_harness as h
+from terraform.recorder import RecordingProxy, make_certificate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD_SCRIPT = os.path.join(HERE, "..", "go", "build")
@@ -43,13 +48,14 @@ class GoSdkTest(h.SkiffTestCase):
                                    timeout=600)
         super().setUpClass()
 
-    def test_terraform_backend_calls_with_the_go_sdk(self):
+    def run_sdkcheck(self, endpoint, extra_env=None):
         self.assertEqual(self.build.returncode, 0,
                          f"building tests/go/sdkcheck failed (needs golang-go and "
                          f"golang-github-aws-aws-sdk-go-v2-dev):\n{self.build.stderr[-6000:]}")
         binary = self.build.stdout.strip().splitlines()[-1]
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env["SKIFF_ENDPOINT"] = self.endpoint
+        env["SKIFF_ENDPOINT"] = endpoint
+        env.update(extra_env or {})
         proc = subprocess.run([binary], env=env, capture_output=True, text=True, timeout=120)
         output = proc.stdout + proc.stderr
         self.assertEqual(proc.returncode, 0, output)
@@ -57,6 +63,26 @@ class GoSdkTest(h.SkiffTestCase):
         self.assertEqual(passed, EXPECTED_CHECKS, output)
         self.assertIn(f"{len(EXPECTED_CHECKS)} passed, 0 failed", proc.stdout)
 
+    def test_terraform_backend_calls_with_the_go_sdk(self):
+        self.run_sdkcheck(self.endpoint)
+
+    def test_same_calls_over_https_with_aws_chunked_trailers(self):
+        cert_dir = tempfile.mkdtemp(prefix="skiff-go-tls-")
+        self.addCleanup(shutil.rmtree, cert_dir, True)
+        cert, key = make_certificate(cert_dir)
+        proxy = RecordingProxy(self.server.host, self.server.port, tls=(cert, key))
+        self.addCleanup(proxy.close)
+        self.run_sdkcheck(proxy.endpoint, {"SSL_CERT_FILE": cert})
+        chunked = [r for r in proxy.records if r.method == "PUT"
+                   and r.headers.get("x-amz-content-sha256") == "STREAMING-UNSIGNED-PAYLOAD-TRAILER"]
+        # The state, the If-None-Match lock file (also under the race) and the parts.
+        kinds = {("state" if r.path.endswith(".tfstate") and "partNumber" not in r.query
+                  else "lockfile" if r.headers.get("if-none-match") == "*"
+                  else "part" if "partNumber=" in r.query else "other") for r in chunked}
+        self.assertEqual(kinds, {"state", "lockfile", "part"}, chunked)
+        for r in chunked:
+            self.assertIn("aws-chunked", r.headers.get("content-encoding", ""))
+            self.assertTrue(r.headers.get("x-amz-trailer", "").startswith("x-amz-checksum-"))
 
 if __name__ == "__main__":
     unittest.main()

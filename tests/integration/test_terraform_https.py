@@ -25,22 +25,12 @@ import boto3
 from botocore.config import Config
 
 import skiff_harness as h
-from terraform.recorder import RecordingProxy
+from terraform.recorder import RecordingProxy, make_certificate
 from terraform.tfcli import (AccessLog, TerraformTestCase, backend_config, describe, ops,
                              Workdir)
 
 KEY = "tls/terraform.tfstate"
 LISTENING = re.compile(r"listening on (https?)://(\[[^\]]+\]|[^\s:/]+):(\d+)")
-
-
-def make_certificate(directory):
-    """A self-signed certificate for localhost / 127.0.0.1 (openssl CLI)."""
-    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
-                    "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                    "-keyout", key, "-out", cert], check=True, capture_output=True, timeout=30)
-    return cert, key
 
 
 class TlsServer:
