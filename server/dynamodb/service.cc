@@ -9,6 +9,7 @@
 
 #include "server/common/clock.h"
 #include "server/dynamodb/context.h"
+#include "server/dynamodb/fault_reply.h"
 #include "sigv4/checksum.h"
 #include "sigv4/sigv4.h"
 
@@ -119,8 +120,10 @@ http::Response Handle(RequestContext& ctx, std::string body) {
     // An authenticated request without a body: DynamoDB answers a bare SerializationException.
     return ErrorResponse(ctx, ErrorReply(DdbError::kSerializationException));
   }
-  ctx.now_ms = common::NowMillis();
-  return Finalize(ctx, 200, op(ctx));
+  return WithFaults(ctx, Finalize, [&] {
+    ctx.now_ms = common::NowMillis();
+    return Finalize(ctx, 200, op(ctx));
+  });
 }
 
 }  // namespace

@@ -11,12 +11,17 @@
 #include "server/http/message.h"
 #include "storage/table_store.h"
 
+namespace skiff::faults {
+class Engine;
+}
+
 namespace skiff::dynamodb {
 
 struct ServiceDeps {
   storage::TableStore* tables = nullptr;
   common::CredentialStore* credentials = nullptr;
   const common::Config* config = nullptr;  // may be null (defaults)
+  faults::Engine* faults = nullptr;        // null: no fault injection
 };
 
 // DynamoDB's limit on a request body.

@@ -258,10 +258,12 @@ bool Engine::Remove(std::string_view id) {
   return true;
 }
 
-void Engine::Clear() {
+size_t Engine::Clear() {
   std::lock_guard lock(mutex_);
+  size_t removed = entries_.size();
   entries_.clear();
   count_.store(0, std::memory_order_relaxed);
+  return removed;
 }
 
 std::vector<RuleState> Engine::List() const {

@@ -131,7 +131,8 @@ class Engine {
   // Returns the ids in order.
   std::vector<std::string> LoadJson(std::string_view text, std::string* error);
   bool Remove(std::string_view id);
-  void Clear();
+  // Removes every rule; returns how many there were.
+  size_t Clear();
   std::vector<RuleState> List() const;
   size_t size() const { return count_.load(std::memory_order_relaxed); }
 

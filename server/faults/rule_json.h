@@ -30,4 +30,8 @@ std::string RenderRule(const RuleState& state);
 // {"rules":[...]}
 std::string RenderRules(const std::vector<RuleState>& rules);
 
+// --faults / SKIFF_FAULTS: inline JSON when `spec` starts with '[' or '{', else a file path.
+// Adds every rule or none; returns "" or a message naming the source and what is wrong.
+std::string LoadSpec(Engine& engine, std::string_view spec);
+
 }  // namespace skiff::faults

@@ -9,6 +9,7 @@
 
 #include "server/s3/bucket_names.h"
 #include "server/s3/context.h"
+#include "server/s3/fault_reply.h"
 #include "server/s3/object_ops.h"
 
 namespace skiff::s3 {
@@ -213,7 +214,7 @@ struct Service::Impl {
       r.Field("Size", std::to_string(c.target.key.size()));
       return ErrorResponse(c, r);
     }
-    return Dispatch(ctx);
+    return WithFaults(ctx, [&] { return Dispatch(ctx); });
   }
 };
 

@@ -8,12 +8,17 @@
 #include "server/http/message.h"
 #include "storage/object_store.h"
 
+namespace skiff::faults {
+class Engine;
+}
+
 namespace skiff::s3 {
 
 struct ServiceDeps {
   storage::ObjectStore* objects = nullptr;
   common::CredentialStore* credentials = nullptr;
   const common::Config* config = nullptr;
+  faults::Engine* faults = nullptr;  // null: no fault injection
 };
 
 class Service : public http::Handler {
