@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "server/app/healthcheck.h"
 #include "server/app/server.h"
 #include "server/common/config_flags.h"
 #include "server/common/request_log.h"
@@ -17,6 +18,12 @@
 int main(int argc, char** argv) {
   using skiff::common::FlagsResult;
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "healthcheck") {
+    return skiff::app::RunHealthcheck({args.begin() + 1, args.end()}, [](const char* name) {
+      const char* value = std::getenv(name);
+      return value ? std::optional<std::string>(value) : std::nullopt;
+    });
+  }
   FlagsResult flags = skiff::common::ParseFlags(args, [](const char* name) {
     const char* value = std::getenv(name);
     return value ? std::optional<std::string>(value) : std::nullopt;
@@ -49,12 +56,15 @@ int main(int argc, char** argv) {
     std::cerr << "skiff: " << error << "\n";
     return 1;
   }
-  // Integration tests and scripts parse "listening on http://HOST:PORT" from this one line.
+  // Integration tests and scripts parse "listening on http(s)://HOST:PORT" from this one line.
   std::string host =
       config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
-  std::printf("Skiff %s listening on http://%s:%u data=%s threads=%d\n", SKIFF_VERSION,
-              host.c_str(), static_cast<unsigned>(server->port()), server->data_location().c_str(),
-              server->threads());
+  // Over HTTPS the line ends with the certificate clients should trust (tls-cert=PATH).
+  const std::string cert = server->tls_certificate();
+  std::printf("Skiff %s listening on %s://%s:%u data=%s threads=%d%s\n", SKIFF_VERSION,
+              cert.empty() ? "http" : "https", host.c_str(),
+              static_cast<unsigned>(server->port()), server->data_location().c_str(),
+              server->threads(), cert.empty() ? "" : (" tls-cert=" + cert).c_str());
   std::fflush(stdout);
   server->Run();
   server.reset();

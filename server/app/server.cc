@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "server/app/admin.h"
-#include "server/app/admin_faults.h"
 #include "server/app/init.h"
 #include "server/app/router.h"
 #include "server/app/ttl_reaper.h"
@@ -13,9 +12,8 @@
 #include "server/common/credentials.h"
 #include "server/common/request_log.h"
 #include "server/dynamodb/service.h"
-#include "server/faults/faults.h"
-#include "server/faults/rule_json.h"
 #include "server/http/server.h"
+#include "server/http/tls.h"
 #include "server/s3/service.h"
 #include "server/sts/service.h"
 #include "storage/database.h"
@@ -29,7 +27,6 @@ struct Server::Impl {
   common::CredentialStore credentials;
   std::unique_ptr<storage::Database> database;
   std::unique_ptr<TtlReaper> ttl_reaper;  // stopped before the database closes
-  std::unique_ptr<faults::Engine> faults;  // --faults rules and /_skiff/faults; outlives services
   std::unique_ptr<s3::Service> s3;
   std::unique_ptr<dynamodb::Service> dynamodb;
   std::unique_ptr<Journal> journal;  // fed with every request record, through the record sink
@@ -41,6 +38,7 @@ struct Server::Impl {
   std::mutex http_mutex;  // guards `http` between Shutdown() and the end of Run()
   std::unique_ptr<http::Server> http;
   int threads = 1;
+  std::string tls_cert;  // the certificate served over HTTPS ("" = plain HTTP)
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -73,14 +71,6 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
     }
   }
 
-  impl->faults = std::make_unique<faults::Engine>();
-  if (!config.faults.empty()) {
-    if (std::string e = faults::LoadSpec(*impl->faults, config.faults); !e.empty()) {
-      *error = e;
-      return nullptr;
-    }
-  }
-
   storage::DatabaseOptions db_options;
   db_options.directory = config.data_dir;
   db_options.in_memory = config.in_memory;
@@ -99,13 +89,11 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   deps.objects = &impl->database->objects();
   deps.credentials = &impl->credentials;
   deps.config = &impl->config;
-  deps.faults = impl->faults.get();
   impl->s3 = std::make_unique<s3::Service>(deps);
   dynamodb::ServiceDeps dynamodb_deps;
   dynamodb_deps.tables = &impl->database->tables();
   dynamodb_deps.credentials = &impl->credentials;
   dynamodb_deps.config = &impl->config;
-  dynamodb_deps.faults = impl->faults.get();
   impl->dynamodb = std::make_unique<dynamodb::Service>(dynamodb_deps);
   impl->sts = std::make_unique<sts::Service>(sts::ServiceOptions{
       "sts", "STS", "https://sts.amazonaws.com/doc/2011-06-15/", "2011-06-15", &impl->credentials});
@@ -121,14 +109,6 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   admin_deps.credentials = &impl->credentials;
   admin_deps.journal = impl->journal.get();
   admin_deps.metrics = impl->metrics.get();
-  admin_deps.faults = [engine = impl->faults.get()](const http::Request& request,
-                                                    std::string_view body) {
-    return HandleFaultsRequest(*engine, request, body);
-  };
-  admin_deps.reset_hooks.emplace_back("faults", [engine = impl->faults.get()] {
-    engine->Clear();
-    return std::string();
-  });
   impl->admin = std::make_unique<AdminHandler>(std::move(admin_deps));
   Router::Targets targets;
   targets.admin = impl->admin.get();
@@ -149,6 +129,25 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   }
 
   http::ServerOptions options;
+  if (config.tls_self_signed) {
+    // Kept in the data directory so clients that trust it keep working across restarts.
+    http::TlsFiles files;
+    std::string dir = config.in_memory ? "" : config.data_dir + "/tls";
+    if (std::string e = http::EnsureSelfSignedCertificate(dir, &files); !e.empty()) {
+      *error = "--tls-self-signed: " + e;
+      return nullptr;
+    }
+    options.tls_cert_file = files.cert;
+    options.tls_key_file = files.key;
+  } else if (!config.tls_cert.empty() || !config.tls_key.empty()) {
+    if (std::string e = http::ValidateTlsFiles({config.tls_cert, config.tls_key}); !e.empty()) {
+      *error = "TLS: " + e;
+      return nullptr;
+    }
+    options.tls_cert_file = config.tls_cert;
+    options.tls_key_file = config.tls_key;
+  }
+  impl->tls_cert = options.tls_cert_file;
   options.host = config.host;
   options.port = static_cast<uint16_t>(config.port);
   options.max_header_bytes = config.max_header_bytes;
@@ -179,6 +178,8 @@ uint16_t Server::port() const { return impl_->http->port(); }
 std::string Server::data_location() const { return impl_->database->location(); }
 
 int Server::threads() const { return impl_->threads; }
+
+std::string Server::tls_certificate() const { return impl_->tls_cert; }
 
 void Server::Run() {
   impl_->http->Run(impl_->threads);

@@ -22,6 +22,8 @@ class Server {
   // The database location for the startup line: a file path or ":memory:".
   std::string data_location() const;
   int threads() const;
+  // The PEM certificate served over HTTPS (for the startup line), or "" for plain HTTP.
+  std::string tls_certificate() const;
 
   // Serves until a signal (SIGINT/SIGTERM) or Shutdown(), waits for in-flight requests (at most
   // Config::shutdown_grace_seconds), then closes the database.

@@ -3,3 +3,5 @@
 // includes declarations and builds stay fast.
 #include <boost/asio/impl/src.hpp>
 #include <boost/beast/src.hpp>
+// TLS (ssl::stream, ssl::context) for the HTTPS listener.
+#include <boost/asio/ssl/impl/src.hpp>

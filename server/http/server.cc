@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "server/http/session.h"
+#include "server/http/tls_context.h"
 
 namespace skiff::http {
 namespace {
@@ -80,7 +81,8 @@ struct Server::Impl {
         continue;
       }
       auto session =
-          std::make_shared<detail::Session>(std::move(socket), handler, options, shutdown_started,
+          std::make_shared<detail::Session>(std::move(socket), tls.get(), handler, options,
+                                            shutdown_started,
                                             [this](detail::Session* s) { Unregister(s); });
       Register(session);
       net::co_spawn(session->executor(), detail::Session::Run(session), Detached("session"));
@@ -104,6 +106,7 @@ struct Server::Impl {
   std::unordered_map<detail::Session*, std::weak_ptr<detail::Session>> sessions;
   bool stopping = false;  // guarded by mutex
   std::atomic<bool> shutdown_started{false};
+  std::unique_ptr<net::ssl::context> tls;  // null: plain HTTP; outlives the sessions
   net::io_context ioc;
   std::optional<tcp::acceptor> acceptor;
   std::optional<net::signal_set> signals;
@@ -134,6 +137,12 @@ std::string Server::Listen() {
         break;
       }
     }
+  }
+  if (!impl.options.tls_cert_file.empty() || !impl.options.tls_key_file.empty()) {
+    std::string error;
+    impl.tls = detail::MakeServerContext({impl.options.tls_cert_file, impl.options.tls_key_file},
+                                         &error);
+    if (!impl.tls) return "TLS: " + error;
   }
   tcp::endpoint endpoint(address, impl.options.port);
   impl.acceptor.emplace(net::make_strand(impl.ioc));

@@ -30,6 +30,10 @@ struct ServerOptions {
   uint64_t max_drain_bytes = 1024 * 1024;
   // Run() installs SIGINT/SIGTERM handlers that call Shutdown() (a second signal stops at once).
   bool handle_signals = false;
+  // HTTPS: PEM certificate (chain) and private key files (see tls.h). Both empty: plain HTTP.
+  // Listen() fails with a message naming the file when either cannot be used.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   // Transport-level problems (handler exceptions, accept failures). May be called concurrently.
   std::function<void(std::string_view)> log_error;
 };

@@ -75,9 +75,10 @@ Response InternalError() {
 
 }  // namespace
 
-Session::Session(tcp::socket socket, Handler& handler, const ServerOptions& options,
-                 const std::atomic<bool>& draining, std::function<void(Session*)> on_destroy)
-    : stream_(std::move(socket)),
+Session::Session(tcp::socket socket, net::ssl::context* tls, Handler& handler,
+                 const ServerOptions& options, const std::atomic<bool>& draining,
+                 std::function<void(Session*)> on_destroy)
+    : stream_(std::move(socket), tls),
       handler_(handler),
       options_(options),
       draining_(draining),
@@ -100,6 +101,18 @@ void Session::BeginShutdown() {
 }
 
 net::awaitable<void> Session::Loop() {
+  if (stream_.secure()) {
+    // The handshake counts as waiting for the first request: the idle timeout bounds it, and
+    // shutdown cancels it.
+    stream_.expires_after(options_.idle_timeout);
+    idle_ = true;
+    beast::error_code ec = co_await stream_.Handshake();
+    idle_ = false;
+    if (ec) {
+      Close();
+      co_return;
+    }
+  }
   while (!stopping_ && !draining_.load()) {
     Parser parser;
     parser.header_limit(
@@ -133,6 +146,7 @@ Request Session::MakeRequest(Parser& parser) const {
   for (const auto& f : msg) r.headers.Add(std::string(f.name_string()), std::string(f.value()));
   if (auto length = parser.content_length()) r.content_length = *length;
   r.chunked = parser.chunked();
+  r.secure = stream_.secure();
   r.remote_address = remote_address_;
   r.received_at = std::chrono::system_clock::now();
   return r;
@@ -372,8 +386,9 @@ net::awaitable<void> Session::LingeringClose() {
   std::vector<char>& buf = BodyBuffer();
   uint64_t discarded = 0;
   stream_.expires_after(kLingerTime);
+  // Raw TCP reads even over TLS: the bytes are discarded, so there is nothing to decrypt.
   while (discarded < kLingerMaxBytes) {
-    auto [read_ec, n] = co_await stream_.async_read_some(net::buffer(buf), kUseTuple);
+    auto [read_ec, n] = co_await stream_.tcp().async_read_some(net::buffer(buf), kUseTuple);
     if (read_ec) break;
     discarded += n;
   }

@@ -6,8 +6,8 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <functional>
@@ -17,6 +17,7 @@
 
 #include "server/http/message.h"
 #include "server/http/server.h"
+#include "server/http/stream.h"
 
 namespace skiff::http::detail {
 
@@ -25,9 +26,11 @@ class Session : public std::enable_shared_from_this<Session> {
   // `socket` must use the connection's own strand as its executor: every step of the session,
   // and BeginShutdown(), runs there. `draining` (owned by the server) turns true at shutdown,
   // before BeginShutdown() reaches a busy session, so its response already says close.
-  // `on_destroy` runs from the destructor.
-  Session(boost::asio::ip::tcp::socket socket, Handler& handler, const ServerOptions& options,
-          const std::atomic<bool>& draining, std::function<void(Session*)> on_destroy);
+  // `on_destroy` runs from the destructor. `tls` non-null: the connection speaks HTTPS (the
+  // context outlives the session).
+  Session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls, Handler& handler,
+          const ServerOptions& options, const std::atomic<bool>& draining,
+          std::function<void(Session*)> on_destroy);
   ~Session();
 
   // The coroutine that serves the connection; `self` keeps the session alive until it ends.
@@ -69,7 +72,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::vector<char>& BodyBuffer();
   void LogError(std::string_view what) const;
 
-  boost::beast::tcp_stream stream_;
+  Stream stream_;
   boost::beast::flat_buffer buffer_;
   Handler& handler_;
   const ServerOptions& options_;

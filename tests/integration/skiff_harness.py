@@ -39,7 +39,8 @@ STOP_TIMEOUT = 10.0
 S3_NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
-_LISTENING = re.compile(r"listening on http://(\[[^\]]+\]|[^\s:/]+):(\d+)")
+_LISTENING = re.compile(r"listening on (https?)://(\[[^\]]+\]|[^\s:/]+):(\d+)")
+_TLS_CERT = re.compile(r"tls-cert=(\S+)")
 
 
 class SkiffServer:
@@ -56,11 +57,13 @@ class SkiffServer:
         self.port = None
         self.stdout_lines = []
         self.startup_line = None
+        self.scheme = "http"
+        self.tls_cert = None  # the certificate path the startup line names (HTTPS only)
         self._stderr_file = None
 
     @property
     def endpoint(self):
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def start(self):
         if not os.access(SKIFF_BIN, os.X_OK):
@@ -108,8 +111,11 @@ class SkiffServer:
             m = _LISTENING.search(line)
             if m:
                 self.startup_line = line
-                self.host = m.group(1)
-                self.port = int(m.group(2))
+                self.scheme = m.group(1)
+                self.host = m.group(2)
+                self.port = int(m.group(3))
+                cert = _TLS_CERT.search(line)
+                self.tls_cert = cert.group(1) if cert else None
                 return self
 
     def stderr_text(self):
