@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "server/app/admin.h"
+#include "server/app/admin_faults.h"
 #include "server/app/init.h"
 #include "server/app/router.h"
 #include "server/app/ttl_reaper.h"
@@ -12,6 +13,8 @@
 #include "server/common/credentials.h"
 #include "server/common/request_log.h"
 #include "server/dynamodb/service.h"
+#include "server/faults/faults.h"
+#include "server/faults/rule_json.h"
 #include "server/http/server.h"
 #include "server/http/tls.h"
 #include "server/s3/service.h"
@@ -27,6 +30,7 @@ struct Server::Impl {
   common::CredentialStore credentials;
   std::unique_ptr<storage::Database> database;
   std::unique_ptr<TtlReaper> ttl_reaper;  // stopped before the database closes
+  std::unique_ptr<faults::Engine> faults;  // --faults rules and /_skiff/faults; outlives services
   std::unique_ptr<s3::Service> s3;
   std::unique_ptr<dynamodb::Service> dynamodb;
   std::unique_ptr<Journal> journal;  // fed with every request record, through the record sink
@@ -71,6 +75,14 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
     }
   }
 
+  impl->faults = std::make_unique<faults::Engine>();
+  if (!config.faults.empty()) {
+    if (std::string e = faults::LoadSpec(*impl->faults, config.faults); !e.empty()) {
+      *error = e;
+      return nullptr;
+    }
+  }
+
   storage::DatabaseOptions db_options;
   db_options.directory = config.data_dir;
   db_options.in_memory = config.in_memory;
@@ -89,11 +101,13 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   deps.objects = &impl->database->objects();
   deps.credentials = &impl->credentials;
   deps.config = &impl->config;
+  deps.faults = impl->faults.get();
   impl->s3 = std::make_unique<s3::Service>(deps);
   dynamodb::ServiceDeps dynamodb_deps;
   dynamodb_deps.tables = &impl->database->tables();
   dynamodb_deps.credentials = &impl->credentials;
   dynamodb_deps.config = &impl->config;
+  dynamodb_deps.faults = impl->faults.get();
   impl->dynamodb = std::make_unique<dynamodb::Service>(dynamodb_deps);
   impl->sts = std::make_unique<sts::Service>(sts::ServiceOptions{
       "sts", "STS", "https://sts.amazonaws.com/doc/2011-06-15/", "2011-06-15", &impl->credentials});
@@ -109,6 +123,14 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   admin_deps.credentials = &impl->credentials;
   admin_deps.journal = impl->journal.get();
   admin_deps.metrics = impl->metrics.get();
+  admin_deps.faults = [engine = impl->faults.get()](const http::Request& request,
+                                                    std::string_view body) {
+    return HandleFaultsRequest(*engine, request, body);
+  };
+  admin_deps.reset_hooks.emplace_back("faults", [engine = impl->faults.get()] {
+    engine->Clear();
+    return std::string();
+  });
   impl->admin = std::make_unique<AdminHandler>(std::move(admin_deps));
   Router::Targets targets;
   targets.admin = impl->admin.get();
