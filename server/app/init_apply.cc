@@ -65,16 +65,19 @@ std::string CheckDuplicates(const InitPlan& plan) {
     }
   }
   for (const auto& c : plan.credentials) {
-    if (auto e = once("key " + c.credential.access_key, c.origin, "the access key"); !e.empty()) return e;
+    if (auto e = once("key " + c.credential.access_key, c.origin, "the access key"); !e.empty())
+      return e;
   }
   for (const auto& u : plan.users) {
-    if (auto e = once("user " + u.account + "/" + u.name, u.origin, "the user"); !e.empty()) return e;
+    if (auto e = once("user " + u.account + "/" + u.name, u.origin, "the user"); !e.empty())
+      return e;
     for (const auto& [id, secret] : u.access_keys) {
       if (auto e = once("key " + id, u.origin, "access key " + id); !e.empty()) return e;
     }
   }
   for (const auto& r : plan.roles) {
-    if (auto e = once("role " + r.account + "/" + r.name, r.origin, "the role"); !e.empty()) return e;
+    if (auto e = once("role " + r.account + "/" + r.name, r.origin, "the role"); !e.empty())
+      return e;
   }
   return {};
 }
@@ -179,7 +182,8 @@ std::string ApplyBucket(storage::ObjectStore& objects, const InitBucket& b) {
     changes.push_back("versioning " + b.versioning);
   }
   if (!b.encryption.empty()) {
-    if (auto e = EnsureConfig(objects, b, "encryption", b.encryption, &changes); !e.empty()) return e;
+    if (auto e = EnsureConfig(objects, b, "encryption", b.encryption, &changes); !e.empty())
+      return e;
   }
   if (!b.tagging.empty()) {
     if (auto e = EnsureConfig(objects, b, "tagging", b.tagging, &changes); !e.empty()) return e;
@@ -264,7 +268,7 @@ std::string ApplyInitPlan(const InitPlan& plan, const InitTargets& targets) {
                                               t.create_table_json);
     if (r.outcome == dynamodb::InitTableOutcome::kFailed) return t.origin + ": " + r.error;
     Note(std::string(r.outcome == dynamodb::InitTableOutcome::kCreated ? "created table "
-                                                                         : "table ") +
+                                                                       : "table ") +
          t.name + " in " + t.region + " for " + t.account +
          (r.outcome == dynamodb::InitTableOutcome::kCreated ? "" : " exists, unchanged"));
   }

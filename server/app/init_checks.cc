@@ -36,9 +36,9 @@ bool IsAccessKeyId(std::string_view s) {
 
 bool IsIamName(std::string_view s, size_t max_length) {
   return !s.empty() && s.size() <= max_length && AllOf(s, [](char c) {
-           return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
-                  std::string_view("+=,.@_-").find(c) != std::string_view::npos;
-         });
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("+=,.@_-").find(c) != std::string_view::npos;
+  });
 }
 
 std::string CheckPolicyDocument(std::string_view json) {
@@ -69,7 +69,9 @@ std::string CreateTableRequest(std::string_view name, const TableKeySpec& key,
                                std::string_view billing_mode, int64_t read, int64_t write) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  auto str = [&](std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
+  auto str = [&](std::string_view s) {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  };
   auto element = [&](std::string_view first, std::string_view a, std::string_view second,
                      std::string_view b) {
     w.StartObject();

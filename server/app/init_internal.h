@@ -8,9 +8,9 @@
 
 namespace skiff::app {
 
-bool IsAccountId(std::string_view s);      // 12 digits
-bool IsRegionName(std::string_view s);     // "us-east-1", "eu-central-2", also custom "local-1"
-bool IsAccessKeyId(std::string_view s);    // 3-128 of [A-Za-z0-9_]
+bool IsAccountId(std::string_view s);    // 12 digits
+bool IsRegionName(std::string_view s);   // "us-east-1", "eu-central-2", also custom "local-1"
+bool IsAccessKeyId(std::string_view s);  // 3-128 of [A-Za-z0-9_]
 // IAM user, role and policy names: 1..max_length of [A-Za-z0-9+=,.@_-].
 bool IsIamName(std::string_view s, size_t max_length);
 // "" when IAM's parser accepts the document, else its MalformedPolicyDocument wording.

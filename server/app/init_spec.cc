@@ -68,7 +68,8 @@ class Entry {
   std::string String(std::string_view name, bool required, std::string* out) const {
     const Json* v = Find(name);
     if (!v) return required ? Fail(Quoted(name) + " is required") : std::string();
-    if (!v->IsString()) return Fail(Quoted(name) + " must be a string, not " + std::string(KindName(*v)));
+    if (!v->IsString())
+      return Fail(Quoted(name) + " must be a string, not " + std::string(KindName(*v)));
     *out = std::string(v->GetString(), v->GetStringLength());
     if (required && out->empty()) return Fail(Quoted(name) + " must not be empty");
     return {};
@@ -81,7 +82,8 @@ class Entry {
 };
 
 std::string CheckAccount(const Entry& e, const std::string& account) {
-  if (!IsAccountId(account)) return e.Fail("account " + Quoted(account) + " is not a 12-digit account id");
+  if (!IsAccountId(account))
+    return e.Fail("account " + Quoted(account) + " is not a 12-digit account id");
   return {};
 }
 
@@ -112,12 +114,15 @@ std::string PolicyText(const Entry& e, std::string_view what, const Json& v, std
 std::string ReadPolicies(const Entry& e, NamedDocuments* out) {
   const Json* policies = e.Find("policies");
   if (!policies) return {};
-  if (!policies->IsObject()) return e.Fail("\"policies\" must be an object of name: policy document");
+  if (!policies->IsObject())
+    return e.Fail("\"policies\" must be an object of name: policy document");
   for (const auto& m : policies->GetObject()) {
     std::string name(m.name.GetString(), m.name.GetStringLength());
-    if (!IsIamName(name, 128)) return e.Fail("policy name " + Quoted(name) + " is not a valid IAM name");
+    if (!IsIamName(name, 128))
+      return e.Fail("policy name " + Quoted(name) + " is not a valid IAM name");
     std::string text;
-    if (std::string error = PolicyText(e, "policy " + Quoted(name), m.value, &text); !error.empty()) {
+    if (std::string error = PolicyText(e, "policy " + Quoted(name), m.value, &text);
+        !error.empty()) {
       return error;
     }
     out->emplace_back(std::move(name), std::move(text));
@@ -143,10 +148,12 @@ std::string ReadEncryption(const Entry& e, const Json& v, std::string* stored) {
     algorithm = v.GetString();
   } else if (v.IsObject()) {
     Entry enc(v, e.where() + " encryption");
-    if (std::string error = enc.OnlyMembers({"algorithm", "kmsKeyId", "bucketKey"}); !error.empty()) {
+    if (std::string error = enc.OnlyMembers({"algorithm", "kmsKeyId", "bucketKey"});
+        !error.empty()) {
       return error;
     }
-    if (std::string error = enc.String("algorithm", false, &algorithm); !error.empty()) return error;
+    if (std::string error = enc.String("algorithm", false, &algorithm); !error.empty())
+      return error;
     if (std::string error = enc.String("kmsKeyId", false, &key_id); !error.empty()) return error;
     if (const Json* bk = enc.Find("bucketKey")) {
       if (!bk->IsBool()) return enc.Fail("\"bucketKey\" must be true or false");
@@ -172,7 +179,8 @@ std::string ReadTags(const Entry& e, const Json& v, std::string* stored) {
   s3::TagList tags;
   if (v.IsObject()) {
     for (const auto& m : v.GetObject()) {
-      if (!m.value.IsString()) return e.Fail("tag " + Quoted(m.name.GetString()) + " must have a string value");
+      if (!m.value.IsString())
+        return e.Fail("tag " + Quoted(m.name.GetString()) + " must have a string value");
       tags.emplace_back(m.name.GetString(), m.value.GetString());
     }
   } else if (v.IsArray()) {
@@ -216,7 +224,8 @@ std::string ParseBucket(const Json& v, const std::string& where, InitPlan* plan)
   Entry e(v, where);
   if (std::string error = e.String("name", true, &b.name); !error.empty()) return error;
   e.Rename(where + " " + Quoted(b.name));
-  if (std::string error = e.OnlyMembers({"name", "region", "account", "versioning", "encryption", "tags"});
+  if (std::string error =
+          e.OnlyMembers({"name", "region", "account", "versioning", "encryption", "tags"});
       !error.empty()) {
     return error;
   }
@@ -263,18 +272,20 @@ std::string ParseTable(const Json& v, const std::string& where, InitPlan* plan) 
   } else {
     if (std::string error = e.String("name", true, &t.name); !error.empty()) return error;
     e.Rename(where + " " + Quoted(t.name));
-    if (std::string error = e.OnlyMembers({"name", "region", "account", "hashKey", "hashKeyType",
-                                           "rangeKey", "rangeKeyType", "billingMode",
-                                           "readCapacity", "writeCapacity"});
+    if (std::string error =
+            e.OnlyMembers({"name", "region", "account", "hashKey", "hashKeyType", "rangeKey",
+                           "rangeKeyType", "billingMode", "readCapacity", "writeCapacity"});
         !error.empty()) {
       return error;
     }
     TableKeySpec key;
     std::string billing = "PAY_PER_REQUEST";
     if (std::string error = e.String("hashKey", true, &key.hash); !error.empty()) return error;
-    if (std::string error = e.String("hashKeyType", false, &key.hash_type); !error.empty()) return error;
+    if (std::string error = e.String("hashKeyType", false, &key.hash_type); !error.empty())
+      return error;
     if (std::string error = e.String("rangeKey", false, &key.range); !error.empty()) return error;
-    if (std::string error = e.String("rangeKeyType", false, &key.range_type); !error.empty()) return error;
+    if (std::string error = e.String("rangeKeyType", false, &key.range_type); !error.empty())
+      return error;
     if (std::string error = e.String("billingMode", false, &billing); !error.empty()) return error;
     int64_t capacity[2] = {5, 5};
     const char* capacity_names[2] = {"readCapacity", "writeCapacity"};
@@ -305,18 +316,24 @@ std::string ParseCredential(const Json& v, const std::string& where, InitPlan* p
   InitCredential c;
   Entry e(v, where);
   common::Credential& cred = c.credential;
-  if (std::string error = e.String("accessKeyId", true, &cred.access_key); !error.empty()) return error;
+  if (std::string error = e.String("accessKeyId", true, &cred.access_key); !error.empty())
+    return error;
   e.Rename(where + " " + Quoted(cred.access_key));
-  if (std::string error = e.OnlyMembers({"accessKeyId", "secretAccessKey", "accountId", "userName"});
+  if (std::string error =
+          e.OnlyMembers({"accessKeyId", "secretAccessKey", "accountId", "userName"});
       !error.empty()) {
     return error;
   }
   if (!IsAccessKeyId(cred.access_key)) return e.Fail("not a valid access key id");
-  if (std::string error = e.String("secretAccessKey", true, &cred.secret); !error.empty()) return error;
-  if (std::string error = e.String("accountId", false, &cred.account_id); !error.empty()) return error;
+  if (std::string error = e.String("secretAccessKey", true, &cred.secret); !error.empty())
+    return error;
+  if (std::string error = e.String("accountId", false, &cred.account_id); !error.empty())
+    return error;
   if (std::string error = CheckAccount(e, cred.account_id); !error.empty()) return error;
-  if (std::string error = e.String("userName", false, &cred.user_name); !error.empty()) return error;
-  if (!cred.user_name.empty() && !IsIamName(cred.user_name, 64)) return e.Fail("not a valid user name");
+  if (std::string error = e.String("userName", false, &cred.user_name); !error.empty())
+    return error;
+  if (!cred.user_name.empty() && !IsIamName(cred.user_name, 64))
+    return e.Fail("not a valid user name");
   c.origin = e.where();
   plan->credentials.push_back(std::move(c));
   return {};
@@ -328,7 +345,8 @@ std::string ParseUser(const Json& v, const std::string& where, InitPlan* plan) {
   Entry e(v, where);
   if (std::string error = e.String("name", true, &u.name); !error.empty()) return error;
   e.Rename(where + " " + Quoted(u.name));
-  if (std::string error = e.OnlyMembers({"name", "account", "accessKeys", "policies"}); !error.empty()) {
+  if (std::string error = e.OnlyMembers({"name", "account", "accessKeys", "policies"});
+      !error.empty()) {
     return error;
   }
   if (!IsIamName(u.name, 64)) return e.Fail("not a valid IAM user name");
@@ -361,7 +379,8 @@ std::string ParseRole(const Json& v, const std::string& where, InitPlan* plan) {
   Entry e(v, where);
   if (std::string error = e.String("name", true, &r.name); !error.empty()) return error;
   e.Rename(where + " " + Quoted(r.name));
-  if (std::string error = e.OnlyMembers({"name", "account", "trustPolicy", "policies"}); !error.empty()) {
+  if (std::string error = e.OnlyMembers({"name", "account", "trustPolicy", "policies"});
+      !error.empty()) {
     return error;
   }
   if (!IsIamName(r.name, 64)) return e.Fail("not a valid IAM role name");
@@ -416,13 +435,15 @@ std::string SplitNameRegion(std::string_view head, std::string* name, std::strin
   *name = std::string(head.substr(0, at));
   if (at == std::string_view::npos) return {};
   *region = std::string(head.substr(at + 1));
-  if (!IsRegionName(*region)) return "region " + Quoted(*region) + " is not a region name (like us-east-1)";
+  if (!IsRegionName(*region))
+    return "region " + Quoted(*region) + " is not a region name (like us-east-1)";
   return {};
 }
 
 // Applies `parse` to each non-empty comma-separated entry.
-std::string ForEachSpecEntry(std::string_view spec, std::string_view source,
-                             const std::function<std::string(std::string_view, const std::string&)>& parse) {
+std::string ForEachSpecEntry(
+    std::string_view spec, std::string_view source,
+    const std::function<std::string(std::string_view, const std::string&)>& parse) {
   for (std::string_view raw : Split(spec, ',')) {
     std::string_view entry = Trim(raw);
     if (entry.empty()) continue;
@@ -438,25 +459,33 @@ std::string ParseInitJson(std::string_view text, std::string_view source, InitPl
   rapidjson::Document doc;
   doc.Parse(text.data(), text.size());
   if (doc.HasParseError()) {
-    return std::string(source) + ": not valid JSON at offset " + std::to_string(doc.GetErrorOffset()) +
-           ": " + rapidjson::GetParseError_En(doc.GetParseError());
+    return std::string(source) + ": not valid JSON at offset " +
+           std::to_string(doc.GetErrorOffset()) + ": " +
+           rapidjson::GetParseError_En(doc.GetParseError());
   }
   if (!doc.IsObject()) {
-    return std::string(source) + ": must be a JSON object with buckets, tables, credentials, "
-                                 "users, roles and faults";
+    return std::string(source) +
+           ": must be a JSON object with buckets, tables, credentials, "
+           "users, roles and faults";
   }
   Entry top(doc, std::string(source));
-  if (std::string error = top.OnlyMembers({"buckets", "tables", "credentials", "users", "roles", "faults"});
+  if (std::string error =
+          top.OnlyMembers({"buckets", "tables", "credentials", "users", "roles", "faults"});
       !error.empty()) {
     return error;
   }
-  if (std::string error = ParseList(doc, "buckets", source, ParseBucket, plan); !error.empty()) return error;
-  if (std::string error = ParseList(doc, "tables", source, ParseTable, plan); !error.empty()) return error;
-  if (std::string error = ParseList(doc, "credentials", source, ParseCredential, plan); !error.empty()) {
+  if (std::string error = ParseList(doc, "buckets", source, ParseBucket, plan); !error.empty())
+    return error;
+  if (std::string error = ParseList(doc, "tables", source, ParseTable, plan); !error.empty())
+    return error;
+  if (std::string error = ParseList(doc, "credentials", source, ParseCredential, plan);
+      !error.empty()) {
     return error;
   }
-  if (std::string error = ParseList(doc, "users", source, ParseUser, plan); !error.empty()) return error;
-  if (std::string error = ParseList(doc, "roles", source, ParseRole, plan); !error.empty()) return error;
+  if (std::string error = ParseList(doc, "users", source, ParseUser, plan); !error.empty())
+    return error;
+  if (std::string error = ParseList(doc, "roles", source, ParseRole, plan); !error.empty())
+    return error;
   if (const Json* faults = top.Find("faults")) plan->faults_json = ToJsonText(*faults);
   return {};
 }
@@ -466,7 +495,8 @@ std::string ParseBucketsSpec(std::string_view spec, std::string_view source, Ini
     std::vector<std::string_view> parts = Split(entry, ':');
     InitBucket b;
     b.origin = where;
-    if (std::string error = SplitNameRegion(parts[0], &b.name, &b.region); !error.empty()) return error;
+    if (std::string error = SplitNameRegion(parts[0], &b.name, &b.region); !error.empty())
+      return error;
     if (!s3::IsValidBucketName(b.name)) return Quoted(b.name) + " is not a valid bucket name";
     for (size_t i = 1; i < parts.size(); ++i) {
       if (parts[i] != "versioned") {
@@ -487,7 +517,8 @@ std::string ParseTablesSpec(std::string_view spec, std::string_view source, Init
     }
     InitTable t;
     t.origin = where;
-    if (std::string error = SplitNameRegion(parts[0], &t.name, &t.region); !error.empty()) return error;
+    if (std::string error = SplitNameRegion(parts[0], &t.name, &t.region); !error.empty())
+      return error;
     TableKeySpec key;
     auto split_type = [](std::string_view part, std::string* name, std::string* type) {
       size_t slash = part.find('/');

@@ -209,8 +209,11 @@ Flags (each also from the environment variable in brackets; flags win):
                          [SKIFF_TLS_SELF_SIGNED=1]
   --init FILE            buckets, tables, credentials, users, policies and fault rules to
                          create before the port opens [SKIFF_INIT]
-  --buckets SPEC         name[@region][:versioned],... created at start-up [SKIFF_BUCKETS]
-  --tables SPEC          name:HashKey[:RangeKey],... created at start-up [SKIFF_TABLES]
+  --buckets SPEC         buckets created at start-up: name[@region][:versioned],...
+                         (region us-east-1 by default) [SKIFF_BUCKETS]
+  --tables SPEC          DynamoDB tables (on demand) created at start-up:
+                         name[@region]:HashKey[/TYPE][:RangeKey[/TYPE]],... (TYPE S, N or B;
+                         default S) [SKIFF_TABLES]
   --version              print the version and exit
   --help                 print this help and exit
 )";

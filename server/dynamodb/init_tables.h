@@ -24,7 +24,6 @@ struct InitTableResult {
 // that already exists there is left as it is (kExisting) when its key schema (names and types)
 // is the requested one, and is an error otherwise; its items are never touched.
 InitTableResult CreateTableFromRequest(storage::TableStore& tables, std::string_view account,
-                                       std::string_view region,
-                                       std::string_view create_table_json);
+                                       std::string_view region, std::string_view create_table_json);
 
 }  // namespace skiff::dynamodb

@@ -71,14 +71,14 @@ TEST(InitSpecTest, BucketsShortFormErrorsNameTheEntry) {
             "SKIFF_BUCKETS entry \"bk1:encrypted\": unknown option \"encrypted\" (expected "
             "name[@region][:versioned])");
   EXPECT_TRUE(Contains(ParseBucketsSpec("bk1@EU West", "SKIFF_BUCKETS", &plan),
-              "region \"EU West\" is not a region name"));
+                       "region \"EU West\" is not a region name"));
 }
 
 TEST(InitSpecTest, TablesShortForm) {
   InitPlan plan;
-  ASSERT_EQ(ParseTablesSpec("terraform-locks:LockID,orders@eu-west-1:pk:sk/N", "SKIFF_TABLES",
-                            &plan),
-            "");
+  ASSERT_EQ(
+      ParseTablesSpec("terraform-locks:LockID,orders@eu-west-1:pk:sk/N", "SKIFF_TABLES", &plan),
+      "");
   ASSERT_EQ(plan.tables.size(), 2u);
   EXPECT_EQ(plan.tables[0].name, "terraform-locks");
   EXPECT_EQ(plan.tables[0].region, "us-east-1");
@@ -87,16 +87,18 @@ TEST(InitSpecTest, TablesShortForm) {
             R"("AttributeType":"S"}],"KeySchema":[{"AttributeName":"LockID","KeyType":"HASH"}],)"
             R"("BillingMode":"PAY_PER_REQUEST"})");
   EXPECT_EQ(plan.tables[1].region, "eu-west-1");
-  EXPECT_TRUE(Contains(plan.tables[1].create_table_json,
-              R"({"AttributeName":"sk","AttributeType":"N"})"));
+  EXPECT_TRUE(
+      Contains(plan.tables[1].create_table_json, R"({"AttributeName":"sk","AttributeType":"N"})"));
 }
 
 TEST(InitSpecTest, TablesShortFormErrors) {
   InitPlan plan;
-  EXPECT_EQ(ParseTablesSpec("locks", "SKIFF_TABLES", &plan),
-            "SKIFF_TABLES entry \"locks\": expected name[@region]:HashKey[/TYPE][:RangeKey[/TYPE]]");
-  EXPECT_EQ(ParseTablesSpec("t:a:b:c", "SKIFF_TABLES", &plan),
-            "SKIFF_TABLES entry \"t:a:b:c\": expected name[@region]:HashKey[/TYPE][:RangeKey[/TYPE]]");
+  EXPECT_EQ(
+      ParseTablesSpec("locks", "SKIFF_TABLES", &plan),
+      "SKIFF_TABLES entry \"locks\": expected name[@region]:HashKey[/TYPE][:RangeKey[/TYPE]]");
+  EXPECT_EQ(
+      ParseTablesSpec("t:a:b:c", "SKIFF_TABLES", &plan),
+      "SKIFF_TABLES entry \"t:a:b:c\": expected name[@region]:HashKey[/TYPE][:RangeKey[/TYPE]]");
   EXPECT_EQ(ParseTablesSpec("t:pk/X", "SKIFF_TABLES", &plan),
             "SKIFF_TABLES entry \"t:pk/X\": hash key pk has type X (expected S, N or B)");
   EXPECT_EQ(ParseTablesSpec("t:", "SKIFF_TABLES", &plan),
@@ -107,7 +109,7 @@ TEST(InitSpecTest, TablesShortFormErrors) {
 TEST(InitSpecTest, JsonErrorsNameTheEntry) {
   InitPlan plan;
   EXPECT_TRUE(Contains(ParseInitJson("{\"buckets\": [", "init.json", &plan),
-              "init.json: not valid JSON at offset"));
+                       "init.json: not valid JSON at offset"));
   EXPECT_EQ(ParseInitJson("[]", "init.json", &plan),
             "init.json: must be a JSON object with buckets, tables, credentials, users, roles and "
             "faults");
@@ -122,15 +124,17 @@ TEST(InitSpecTest, JsonErrorsNameTheEntry) {
                           &plan),
             "init.json: buckets[0] \"bk3\": encryption: MalformedXML: The XML you provided was not "
             "well-formed or did not validate against our published schema");
-  EXPECT_EQ(ParseInitJson(R"({"buckets": [{"name": "bk4", "account": "123"}]})", "init.json", &plan),
-            "init.json: buckets[0] \"bk4\": account \"123\" is not a 12-digit account id");
+  EXPECT_EQ(
+      ParseInitJson(R"({"buckets": [{"name": "bk4", "account": "123"}]})", "init.json", &plan),
+      "init.json: buckets[0] \"bk4\": account \"123\" is not a 12-digit account id");
   EXPECT_EQ(ParseInitJson(R"({"tables": [{"name": "t1"}]})", "init.json", &plan),
             "init.json: tables[0] \"t1\": \"hashKey\" is required");
   EXPECT_EQ(ParseInitJson(R"({"credentials": [{"accessKeyId": "AK1"}]})", "init.json", &plan),
             "init.json: credentials[0] \"AK1\": \"secretAccessKey\" is required");
-  EXPECT_TRUE(Contains(ParseInitJson(R"({"users": [{"name": "ci", "policies": {"p": {"Statement": 3}}}]})",
-                            "init.json", &plan),
-              "init.json: users[0] \"ci\": policy \"p\" is not a valid policy: "));
+  EXPECT_TRUE(
+      Contains(ParseInitJson(R"({"users": [{"name": "ci", "policies": {"p": {"Statement": 3}}}]})",
+                             "init.json", &plan),
+               "init.json: users[0] \"ci\": policy \"p\" is not a valid policy: "));
   EXPECT_EQ(ParseInitJson(R"({"roles": [{"name": "deployer"}]})", "init.json", &plan),
             "init.json: roles[0] \"deployer\": \"trustPolicy\" is required");
 }
@@ -241,8 +245,9 @@ TEST_F(InitTest, SecondApplyChangesNothingAndKeepsData) {
 TEST_F(InitTest, ExistingBucketGetsDeclaredSettings) {
   ASSERT_EQ(ApplyJson(R"({"buckets": ["grow"]})"), "");
   EXPECT_EQ(database_->objects().GetBucket("grow")->versioning, "");
-  ASSERT_EQ(ApplyJson(R"({"buckets": [{"name": "grow", "versioning": true, "encryption": "AES256"}]})"),
-            "");
+  ASSERT_EQ(
+      ApplyJson(R"({"buckets": [{"name": "grow", "versioning": true, "encryption": "AES256"}]})"),
+      "");
   EXPECT_EQ(database_->objects().GetBucket("grow")->versioning, "Enabled");
   EXPECT_TRUE(database_->objects().GetBucketConfig("grow", "encryption").ok());
 }
