@@ -12,7 +12,12 @@ if(SKIFF_WERROR)
 endif()
 
 add_library(skiff_sanitizers INTERFACE)
-if(SKIFF_SANITIZE)
+# SKIFF_SANITIZE=thread: ThreadSanitizer (scripts/test builds storage_test this way for the
+# concurrency tests); any other true value: AddressSanitizer + UndefinedBehaviorSanitizer.
+if(SKIFF_SANITIZE STREQUAL "thread")
+  target_compile_options(skiff_sanitizers INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(skiff_sanitizers INTERFACE -fsanitize=thread)
+elseif(SKIFF_SANITIZE)
   target_compile_options(skiff_sanitizers INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(skiff_sanitizers INTERFACE -fsanitize=address,undefined)

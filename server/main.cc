@@ -1,5 +1,7 @@
 // skiff: flags and environment -> Config, logging, the app::Server, the startup line, exit code.
 // Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 1 when startup fails, 2 for bad flags.
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -48,6 +50,13 @@ int main(int argc, char** argv) {
   skiff::common::ParseLogLevel(config.log_level, &level);  // validated by ParseFlags
   skiff::common::ParseLogFormat(config.log_format, &format);
   skiff::common::ConfigureLogging(level, format);
+
+  // Every connection is a descriptor: take the hard limit, so a test suite holding 1,000
+  // connections open is not refused at the common soft limit of 1,024.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   std::string error;
   auto server = skiff::app::Server::Create(config, SKIFF_VERSION, &error);

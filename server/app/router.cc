@@ -71,6 +71,11 @@ Destination Classify(const http::Request& request) {
   std::string service = CredentialScope(request).service;
   if (service == "sts") return Destination::kSts;
   if (service == "iam") return Destination::kIam;
+  if (service.empty() && request.method == "POST" && request.path == "/" &&
+      request.headers.Get("Authorization").empty() &&
+      request.headers.Get("Content-Type").starts_with("application/x-www-form-urlencoded")) {
+    return Destination::kSts;
+  }
   return Destination::kS3;
 }
 

@@ -15,7 +15,8 @@ std::string_view DestinationName(Destination d);
 
 // In order: a path under /_skiff/ -> admin; X-Amz-Target "DynamoDB_20120810.*" -> DynamoDB;
 // a SigV4 credential scope (Authorization header or X-Amz-Credential query parameter) whose
-// service is "sts" or "iam" -> STS / IAM; everything else -> S3.
+// service is "sts" or "iam" -> STS / IAM; an unsigned POST of a form to "/" -> STS (the
+// unsigned AssumeRoleWithWebIdentity; S3 has no such request); everything else -> S3.
 Destination Classify(const http::Request& request);
 
 // Region and service of the SigV4 credential scope ("" when the request has none). Unverified:

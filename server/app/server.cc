@@ -16,6 +16,8 @@
 #include "server/faults/faults.h"
 #include "server/faults/rule_json.h"
 #include "server/http/server.h"
+#include "server/iam/authorizer.h"
+#include "server/iam/store.h"
 #include "server/http/tls.h"
 #include "server/s3/service.h"
 #include "server/sts/service.h"
@@ -30,6 +32,8 @@ struct Server::Impl {
   common::CredentialStore credentials;
   std::unique_ptr<storage::Database> database;
   std::unique_ptr<TtlReaper> ttl_reaper;  // stopped before the database closes
+  std::unique_ptr<iam::IamStore> iam_store;     // users, roles, policies (in the database)
+  std::unique_ptr<iam::Authorizer> authorizer;  // identity policies from iam_store
   std::unique_ptr<faults::Engine> faults;  // --faults rules and /_skiff/faults; outlives services
   std::unique_ptr<s3::Service> s3;
   std::unique_ptr<dynamodb::Service> dynamodb;
@@ -96,6 +100,13 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   impl->database = std::move(opened.value());
   impl->ttl_reaper = std::make_unique<TtlReaper>(impl->database->tables(),
                                                  std::chrono::milliseconds(config.ttl_period_ms));
+  std::string iam_error;
+  impl->iam_store = iam::IamStore::Open(*impl->database, impl->credentials, &iam_error);
+  if (impl->iam_store == nullptr) {
+    *error = "cannot load IAM state: " + iam_error;
+    return nullptr;
+  }
+  impl->authorizer = std::make_unique<iam::Authorizer>(impl->iam_store.get());
 
   s3::ServiceDeps deps;
   deps.objects = &impl->database->objects();
@@ -110,9 +121,11 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   dynamodb_deps.faults = impl->faults.get();
   impl->dynamodb = std::make_unique<dynamodb::Service>(dynamodb_deps);
   impl->sts = std::make_unique<sts::Service>(sts::ServiceOptions{
-      "sts", "STS", "https://sts.amazonaws.com/doc/2011-06-15/", "2011-06-15", &impl->credentials});
+      "sts", "STS", "https://sts.amazonaws.com/doc/2011-06-15/", "2011-06-15", &impl->credentials,
+      impl->iam_store.get(), impl->authorizer.get(), &impl->config});
   impl->iam = std::make_unique<sts::Service>(sts::ServiceOptions{
-      "iam", "IAM", "https://iam.amazonaws.com/doc/2010-05-08/", "2010-05-08", &impl->credentials});
+      "iam", "IAM", "https://iam.amazonaws.com/doc/2010-05-08/", "2010-05-08", &impl->credentials,
+      impl->iam_store.get(), impl->authorizer.get(), &impl->config});
   impl->journal = std::make_unique<Journal>(config.journal_size);
   impl->metrics = std::make_unique<Metrics>();
   AdminDeps admin_deps;
@@ -123,6 +136,10 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   admin_deps.credentials = &impl->credentials;
   admin_deps.journal = impl->journal.get();
   admin_deps.metrics = impl->metrics.get();
+  admin_deps.reset_hooks.emplace_back("iam", [iam_store = impl->iam_store.get()] {
+    iam_store->Reset();
+    return std::string();
+  });
   admin_deps.faults = [engine = impl->faults.get()](const http::Request& request,
                                                     std::string_view body) {
     return HandleFaultsRequest(*engine, request, body);
@@ -145,6 +162,7 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   InitTargets init_targets;
   init_targets.database = impl->database.get();
   init_targets.credentials = &impl->credentials;
+  init_targets.iam = impl->iam_store.get();
   if (std::string e = ApplyStartupResources(config, init_targets); !e.empty()) {
     *error = e;
     return nullptr;

@@ -20,7 +20,9 @@ struct Config {
   // Host suffixes for virtual-hosted-style S3 (<bucket>.<suffix>[:port]).
   std::vector<std::string> s3_hostnames = {"localhost", "s3.localhost"};
   size_t max_header_bytes = 16 * 1024;
-  int idle_timeout_seconds = 60;
+  int idle_timeout_seconds = 60;   // --idle-timeout: closes a connection silent this long
+  int max_db_mb = 0;               // --max-db-mb: database size cap (0 = none); beyond it,
+                                   // writes fail as on a full disk
   int shutdown_grace_seconds = 10;
   // DynamoDB: how long CREATING/UPDATING/DELETING last (0 = tables are ACTIVE at once), so that
   // waiters can be tested.

@@ -83,6 +83,14 @@ std::string Apply(Config& config, std::string_view name, std::string_view value,
     auto threads = ParseInt(value, 0, 1024);
     if (!threads) return Invalid(source, value, "a thread count 0-1024 (0 = one per core)");
     config.threads = *threads;
+  } else if (name == "idle-timeout") {
+    auto seconds = ParseInt(value, 1, 86'400);
+    if (!seconds) return Invalid(source, value, "seconds 1-86400");
+    config.idle_timeout_seconds = *seconds;
+  } else if (name == "max-db-mb") {
+    auto mb = ParseInt(value, 0, 1'000'000'000);
+    if (!mb) return Invalid(source, value, "megabytes (0 = no cap)");
+    config.max_db_mb = *mb;
   } else if (name == "table-transition-ms") {
     auto ms = ParseInt(value, 0, 3'600'000);
     if (!ms) return Invalid(source, value, "milliseconds 0-3600000");
@@ -143,6 +151,8 @@ constexpr EnvBinding kEnv[] = {
     {"SKIFF_LOG_LEVEL", "log-level"},
     {"SKIFF_LOG_FORMAT", "log-format"},
     {"SKIFF_THREADS", "threads"},
+    {"SKIFF_IDLE_TIMEOUT", "idle-timeout"},
+    {"SKIFF_MAX_DB_MB", "max-db-mb"},
     {"SKIFF_S3_HOSTNAMES", "s3-hostnames"},
     {"SKIFF_TABLE_TRANSITION_MS", "table-transition-ms"},
     {"SKIFF_TTL_PERIOD_MS", "ttl-period-ms"},
@@ -164,7 +174,8 @@ constexpr std::string_view kValueFlags[] = {"host",      "port",       "data-dir
                                             "table-transition-ms", "ttl-period-ms",
                                             "faults",    "admin-token", "journal-size",
                                             "oidc-issuer", "tls-cert",  "tls-key",  "init",
-                                            "buckets",   "tables"};
+                                            "buckets",   "tables",   "idle-timeout",
+                                            "max-db-mb"};
 
 bool TakesValue(std::string_view name) {
   for (auto f : kValueFlags) {
@@ -191,6 +202,10 @@ Flags (each also from the environment variable in brackets; flags win):
   --log-level LEVEL      debug, info, warn or error (default info) [SKIFF_LOG_LEVEL]
   --log-format FORMAT    text or json (default text) [SKIFF_LOG_FORMAT]
   --threads N            I/O threads, 0 = one per core (default 0) [SKIFF_THREADS]
+  --idle-timeout N       close a connection after N seconds without traffic (default 60)
+                         [SKIFF_IDLE_TIMEOUT]
+  --max-db-mb N          cap the database at N MiB; writes beyond it fail as on a full disk
+                         (default 0: no cap) [SKIFF_MAX_DB_MB]
   --s3-hostname SUFFIX   virtual-hosted-style suffix, repeatable (default localhost and
                          s3.localhost) [SKIFF_S3_HOSTNAMES=a,b]
   --table-transition-ms N  DynamoDB tables stay CREATING/UPDATING/DELETING for N ms

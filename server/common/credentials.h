@@ -23,6 +23,9 @@ struct Credential {
   // The principal ARN: arn:aws:iam::<acct>:root, arn:aws:iam::<acct>:user/<name>, or an
   // assumed-role ARN for STS credentials.
   std::string arn;
+  // GetCallerIdentity's UserId: "AIDA…" for IAM users, "AROA…:<session>" for assumed roles;
+  // "" = derived (the account id for the root, the access key otherwise).
+  std::string user_id;
 };
 
 class CredentialStore {

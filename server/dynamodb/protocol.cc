@@ -62,7 +62,11 @@ rapidjson::Document ParseBody(std::string_view body) {
     doc.SetObject();
     return doc;
   }
-  doc.Parse(body.data(), body.size());
+  // Iterative: a body of a million '[' must not recurse a million frames deep (the default
+  // recursive parser overflows the stack). Invalid UTF-8 is refused here so that no stored
+  // string can make a later response invalid JSON.
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(body.data(),
+                                                                                   body.size());
   if (doc.HasParseError() || !doc.IsObject()) Fail(DdbError::kSerializationException);
   return doc;
 }

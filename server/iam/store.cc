@@ -62,6 +62,7 @@ std::string SqliteIamStore::Load() {
       c.account_id = d.account;
       c.user_name = user->info.name;
       c.arn = user->info.arn;
+      c.user_id = user->info.user_id;
       credentials_.Put(std::move(c));
     }
     accounts_[d.account].users[d.name] = std::move(*user);

@@ -117,6 +117,7 @@ IamError SqliteIamStore::AddAccessKey(std::string_view account, std::string_view
   credential.account_id = std::string(account);
   credential.user_name = user.info.name;
   credential.arn = user.info.arn;
+  credential.user_id = user.info.user_id;
   if (IamError e = SaveUser(account, std::move(user)); !e.ok()) return e;
   credentials_.Put(std::move(credential));
   return {};

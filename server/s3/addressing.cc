@@ -1,5 +1,7 @@
 #include "server/s3/addressing.h"
 
+#include <cstdint>
+
 namespace skiff::s3 {
 namespace {
 
@@ -24,6 +26,25 @@ bool LooksLikeIpv4(std::string_view h) {
   if (h.empty()) return false;
   for (char c : h) {
     if (!((c >= '0' && c <= '9') || c == '.')) return false;
+  }
+  return true;
+}
+
+// Well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF).
+bool IsValidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    auto b = static_cast<unsigned char>(s[i]);
+    size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    uint32_t cp = len == 1 ? b : b & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) {
+      auto c = static_cast<unsigned char>(s[i + k]);
+      if ((c >> 6) != 0x2) return false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
   }
   return true;
 }
@@ -95,7 +116,9 @@ std::optional<Target> ParseTarget(std::string_view host, std::string_view raw_pa
     rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
   }
   auto key = PercentDecode(rest, false);
-  if (!key) return std::nullopt;
+  // S3 answers InvalidURI for a key (or bucket) whose bytes are not UTF-8; storing one would
+  // also put bytes into listings that no XML parser accepts.
+  if (!key || !IsValidUtf8(*key) || !IsValidUtf8(t.bucket)) return std::nullopt;
   t.key = std::move(*key);
   if (t.bucket.empty()) {
     t.scope = Scope::kService;

@@ -31,7 +31,8 @@ std::string_view HostWithoutPort(std::string_view host);
 // {"localhost", "s3.localhost"} "b.s3.localhost" names bucket "b" and "s3.localhost" none.
 std::string VirtualHostBucket(std::string_view host, std::span<const std::string> suffixes);
 
-// Resolves the target. nullopt when the path is not decodable (InvalidURI).
+// Resolves the target. nullopt when the path is not decodable or its bucket or key is not
+// UTF-8 (InvalidURI).
 std::optional<Target> ParseTarget(std::string_view host, std::string_view raw_path,
                                   std::span<const std::string> suffixes);
 

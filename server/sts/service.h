@@ -1,14 +1,21 @@
 // The AWS Query protocol front door for STS and IAM: form body, SigV4 (non-S3 rules, body hash),
-// errors as <ErrorResponse> XML. STS GetCallerIdentity is served; every other action answers
-// 501 NotImplemented after authentication (never a fake success), so credential errors
-// (InvalidClientTokenId, SignatureDoesNotMatch, ExpiredToken) are real for both services.
+// errors as <ErrorResponse> XML, and one action table per service (sts_actions.cc,
+// iam_user_actions.cc, iam_role_actions.cc, iam_policy_actions.cc). Unknown actions answer
+// InvalidAction after authentication, so credential errors (InvalidClientTokenId,
+// SignatureDoesNotMatch, ExpiredToken) are real for every action.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "server/common/config.h"
 #include "server/common/credentials.h"
 #include "server/http/message.h"
+
+namespace skiff::iam {
+class Authorizer;
+class IamStore;
+}  // namespace skiff::iam
 
 namespace skiff::sts {
 
@@ -18,6 +25,12 @@ struct ServiceOptions {
   std::string xmlns;    // "https://sts.amazonaws.com/doc/2011-06-15/"
   std::string version;  // "2011-06-15"
   common::CredentialStore* credentials = nullptr;
+  // IAM state (users, roles, policies). Null: IAM actions and AssumeRole answer ServiceFailure.
+  iam::IamStore* iam = nullptr;
+  // Identity-policy checks for non-root callers. Null: every authenticated caller is allowed.
+  const iam::Authorizer* authorizer = nullptr;
+  // --oidc-issuer (trusted JWT issuers for AssumeRoleWithWebIdentity); may be null.
+  const common::Config* config = nullptr;
 };
 
 class Service : public http::Handler {

@@ -10,7 +10,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace skiff::dynamodb;
   rapidjson::Document doc;
-  doc.Parse(reinterpret_cast<const char*>(data), size);
+  // The flags dynamodb/protocol.cc parses request bodies with (iterative: no recursion depth;
+  // UTF-8 validated).
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
+      reinterpret_cast<const char*>(data), size);
   if (doc.HasParseError()) return 0;
   rapidjson::Document out;
   auto value = AttributeValueFromJson(doc);
