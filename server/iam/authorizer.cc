@@ -26,8 +26,9 @@ bool IsAccountRoot(const common::Principal& p) {
 std::string DenialMessage(const std::string& principal_arn, const std::string& action,
                           const std::string& resource, const std::string& reason,
                           bool quote_resource) {
-  std::string out = "User: " + principal_arn + " is not authorized to perform: " + action +
-                    " on resource: ";
+  std::string out = "User: " + principal_arn + " is not authorized to perform: " + action;
+  if (resource.empty()) return out + " " + reason;  // actions without a resource type
+  out += " on resource: ";
   if (quote_resource) {
     out += '"' + resource + '"';
   } else {

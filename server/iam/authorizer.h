@@ -37,7 +37,8 @@ struct NamedPolicy {
 };
 
 // "User: <arn> is not authorized to perform: <action> on resource: <resource> <reason>", the
-// resource in double quotes when `quote_resource` (S3 quotes it, DynamoDB does not).
+// resource in double quotes when `quote_resource` (S3 quotes it, DynamoDB does not); without
+// the "on resource" part when `resource` is empty (s3:ListAllMyBuckets).
 std::string DenialMessage(const std::string& principal_arn, const std::string& action,
                           const std::string& resource, const std::string& reason,
                           bool quote_resource);

@@ -76,7 +76,6 @@ struct PolicyParser {
       return std::nullopt;
     };
     if (statements->IsArray()) {
-      if (statements->Empty()) return Fault::kNoStatement;
       for (const auto& v : statements->GetArray()) {
         if (auto f = one(v)) return f;
       }

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "server/iam/policy.h"
 #include "server/s3/config_docs.h"
 
 namespace skiff::s3 {
@@ -197,6 +198,11 @@ std::optional<ErrorReply> ValidatePolicy(std::string_view json) {
     if (k != "Version" && k != "Id" && k != "Statement") {
       return ErrorReply(S3Error::kMalformedPolicy, "Unknown field " + k);
     }
+  }
+  // The statements themselves: what the authorizer will evaluate must parse.
+  std::string error;
+  if (!iam::ParsePolicyFor(json, iam::PolicyKind::kResource, &error)) {
+    return ErrorReply(S3Error::kMalformedPolicy, error);
   }
   return std::nullopt;
 }

@@ -30,6 +30,9 @@ struct RequestContext {
   common::RequestRecord record;
   std::string request_id;
   std::string host_id;
+  // Set by Authorize when another account's bucket policy grants this caller: ResolveBucket
+  // then serves the bucket instead of answering 403.
+  bool bucket_policy_grants_access = false;
 
   bool head() const { return request.method == "HEAD"; }
   // The SigV4 scope region: the region the request was sent to.

@@ -2,6 +2,7 @@
 #include <pugixml.hpp>
 
 #include "server/common/clock.h"
+#include "server/s3/authorize.h"
 #include "server/s3/integrity.h"
 #include "server/s3/object_ops.h"
 #include "server/s3/xml.h"
@@ -49,12 +50,16 @@ http::Response DeleteWithBody(RequestContext& c, const storage::Bucket& bucket,
   }
   XmlWriter w("DeleteResult", true);
   for (const DeleteTarget& t : targets) {
-    auto result = t.has_version && t.version_id.empty()
+    // S3 authorizes each key: a denied key is an <Error> of the result, not a failed request.
+    std::optional<ErrorReply> denied = AuthorizePermission(
+        c, {t.has_version ? "s3:DeleteObjectVersion" : "s3:DeleteObject", bucket.name, t.key});
+    auto result = denied || (t.has_version && t.version_id.empty())
                       ? storage::Result<storage::DeleteObjectResult>(storage::Code::kNotFound, "")
                       : c.store().DeleteObject(bucket.name, t.key, t.version_id,
                                                common::NowMillis());
     if (!result.ok()) {
-      ErrorReply reply = t.has_version && result.code() == storage::Code::kNotFound
+      ErrorReply reply = denied ? *denied
+                         : t.has_version && result.code() == storage::Code::kNotFound
                              ? ErrorReply(S3Error::kNoSuchVersion)
                              : StorageError(c, result.status());
       w.Open("Error");

@@ -83,7 +83,7 @@ std::optional<ErrorReply> ResolveBucket(RequestContext& ctx, storage::Bucket* bu
     return r;
   }
   const std::string* expected_owner = ctx.request.headers.Find("x-amz-expected-bucket-owner");
-  if (bucket->owner_account != ctx.account() ||
+  if ((bucket->owner_account != ctx.account() && !ctx.bucket_policy_grants_access) ||
       (expected_owner && *expected_owner != bucket->owner_account)) {
     ErrorReply r(S3Error::kAccessDenied);
     if (ctx.route && ctx.route->handler == Handler::kHeadBucket) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "server/s3/authorize.h"
 #include "server/s3/bucket_names.h"
 #include "server/s3/context.h"
 #include "server/s3/fault_reply.h"
@@ -214,6 +215,7 @@ struct Service::Impl {
       r.Field("Size", std::to_string(c.target.key.size()));
       return ErrorResponse(c, r);
     }
+    if (auto denied = Authorize(c)) return ErrorResponse(c, *denied);
     return WithFaults(ctx, [&] { return Dispatch(ctx); });
   }
 };

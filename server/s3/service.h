@@ -11,6 +11,9 @@
 namespace skiff::faults {
 class Engine;
 }
+namespace skiff::iam {
+class Authorizer;
+}
 
 namespace skiff::s3 {
 
@@ -19,6 +22,7 @@ struct ServiceDeps {
   common::CredentialStore* credentials = nullptr;
   const common::Config* config = nullptr;
   faults::Engine* faults = nullptr;  // null: no fault injection
+  const iam::Authorizer* authorizer = nullptr;  // null: every request is allowed
 };
 
 class Service : public http::Handler {

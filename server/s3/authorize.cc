@@ -1,0 +1,336 @@
+#include "server/s3/authorize.h"
+
+#include <chrono>
+#include <ctime>
+#include <map>
+
+#include "server/iam/authorizer.h"
+
+namespace skiff::s3 {
+namespace {
+
+using H = Handler;
+
+// Object-level operations whose action differs when a versionId names a version.
+struct ObjectAction {
+  std::string_view operation;
+  std::string_view action;
+  std::string_view version_action;  // "" = the same action
+};
+
+constexpr ObjectAction kObjectActions[] = {
+    {"GetObject", "s3:GetObject", "s3:GetObjectVersion"},
+    {"HeadObject", "s3:GetObject", "s3:GetObjectVersion"},
+    {"PutObject", "s3:PutObject", ""},
+    {"DeleteObject", "s3:DeleteObject", "s3:DeleteObjectVersion"},
+    {"GetObjectAcl", "s3:GetObjectAcl", "s3:GetObjectVersionAcl"},
+    {"PutObjectAcl", "s3:PutObjectAcl", "s3:PutObjectVersionAcl"},
+    {"GetObjectTagging", "s3:GetObjectTagging", "s3:GetObjectVersionTagging"},
+    {"PutObjectTagging", "s3:PutObjectTagging", "s3:PutObjectVersionTagging"},
+    {"DeleteObjectTagging", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging"},
+    {"GetObjectAttributes", "s3:GetObjectAttributes", "s3:GetObjectVersionAttributes"},
+    {"GetObjectLegalHold", "s3:GetObjectLegalHold", ""},
+    {"PutObjectLegalHold", "s3:PutObjectLegalHold", ""},
+    {"GetObjectRetention", "s3:GetObjectRetention", ""},
+    {"PutObjectRetention", "s3:PutObjectRetention", ""},
+    {"GetObjectTorrent", "s3:GetObjectTorrent", ""},
+    {"RestoreObject", "s3:RestoreObject", ""},
+    {"SelectObjectContent", "s3:GetObject", ""},
+    {"CreateMultipartUpload", "s3:PutObject", ""},
+    {"UploadPart", "s3:PutObject", ""},
+    {"CompleteMultipartUpload", "s3:PutObject", ""},
+    {"AbortMultipartUpload", "s3:AbortMultipartUpload", ""},
+    {"ListParts", "s3:ListMultipartUploadParts", ""},
+    // The copies also read their source (CopySourcePermission).
+    {"CopyObject", "s3:PutObject", ""},
+    {"UploadPartCopy", "s3:PutObject", ""},
+};
+
+// Bucket-level operations. Deleting a configuration is its Put action where S3 has no
+// separate Delete action.
+const std::map<std::string_view, std::string_view>& BucketActions() {
+  static const std::map<std::string_view, std::string_view> kActions = {
+      {"CreateBucket", "s3:CreateBucket"},
+      {"DeleteBucket", "s3:DeleteBucket"},
+      {"HeadBucket", "s3:ListBucket"},
+      {"ListObjects", "s3:ListBucket"},
+      {"ListObjectsV2", "s3:ListBucket"},
+      {"ListObjectVersions", "s3:ListBucketVersions"},
+      {"ListMultipartUploads", "s3:ListBucketMultipartUploads"},
+      {"GetBucketLocation", "s3:GetBucketLocation"},
+      {"GetBucketPolicy", "s3:GetBucketPolicy"},
+      {"PutBucketPolicy", "s3:PutBucketPolicy"},
+      {"DeleteBucketPolicy", "s3:DeleteBucketPolicy"},
+      {"GetBucketPolicyStatus", "s3:GetBucketPolicyStatus"},
+      {"GetBucketAcl", "s3:GetBucketAcl"},
+      {"PutBucketAcl", "s3:PutBucketAcl"},
+      {"GetBucketCors", "s3:GetBucketCORS"},
+      {"PutBucketCors", "s3:PutBucketCORS"},
+      {"DeleteBucketCors", "s3:PutBucketCORS"},
+      {"GetBucketEncryption", "s3:GetEncryptionConfiguration"},
+      {"PutBucketEncryption", "s3:PutEncryptionConfiguration"},
+      {"DeleteBucketEncryption", "s3:PutEncryptionConfiguration"},
+      {"GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration"},
+      {"PutBucketLifecycleConfiguration", "s3:PutLifecycleConfiguration"},
+      {"DeleteBucketLifecycle", "s3:PutLifecycleConfiguration"},
+      {"GetBucketLogging", "s3:GetBucketLogging"},
+      {"PutBucketLogging", "s3:PutBucketLogging"},
+      {"GetBucketNotificationConfiguration", "s3:GetBucketNotification"},
+      {"PutBucketNotificationConfiguration", "s3:PutBucketNotification"},
+      {"GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration"},
+      {"PutObjectLockConfiguration", "s3:PutBucketObjectLockConfiguration"},
+      {"GetBucketOwnershipControls", "s3:GetBucketOwnershipControls"},
+      {"PutBucketOwnershipControls", "s3:PutBucketOwnershipControls"},
+      {"DeleteBucketOwnershipControls", "s3:PutBucketOwnershipControls"},
+      {"GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"},
+      {"PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock"},
+      {"DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock"},
+      {"GetBucketReplication", "s3:GetReplicationConfiguration"},
+      {"PutBucketReplication", "s3:PutReplicationConfiguration"},
+      {"DeleteBucketReplication", "s3:PutReplicationConfiguration"},
+      {"GetBucketRequestPayment", "s3:GetBucketRequestPayment"},
+      {"PutBucketRequestPayment", "s3:PutBucketRequestPayment"},
+      {"GetBucketTagging", "s3:GetBucketTagging"},
+      {"PutBucketTagging", "s3:PutBucketTagging"},
+      {"DeleteBucketTagging", "s3:PutBucketTagging"},
+      {"GetBucketVersioning", "s3:GetBucketVersioning"},
+      {"PutBucketVersioning", "s3:PutBucketVersioning"},
+      {"GetBucketWebsite", "s3:GetBucketWebsite"},
+      {"PutBucketWebsite", "s3:PutBucketWebsite"},
+      {"DeleteBucketWebsite", "s3:DeleteBucketWebsite"},
+      {"GetBucketAccelerateConfiguration", "s3:GetAccelerateConfiguration"},
+      {"PutBucketAccelerateConfiguration", "s3:PutAccelerateConfiguration"},
+  };
+  return kActions;
+}
+
+// x-amz-copy-source ("bucket/key" or "/bucket/key", URL-encoded, "?versionId=..."): the
+// source read; nullopt when malformed (the operation answers InvalidArgument).
+std::optional<Permission> CopySourcePermission(const RequestContext& ctx) {
+  std::string_view raw = ctx.request.headers.Get("x-amz-copy-source");
+  std::string_view path = raw.substr(0, raw.find('?'));
+  bool versioned = false;
+  if (size_t q = raw.find('?'); q != std::string_view::npos) {
+    QueryParams params;
+    versioned = params.Parse(raw.substr(q + 1)) && params.Has("versionId");
+  }
+  auto decoded = PercentDecode(path, /*plus_is_space=*/false);
+  if (!decoded) return std::nullopt;
+  std::string_view p = *decoded;
+  if (!p.empty() && p.front() == '/') p.remove_prefix(1);
+  size_t slash = p.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == p.size()) return std::nullopt;
+  return Permission{versioned ? "s3:GetObjectVersion" : "s3:GetObject",
+                    std::string(p.substr(0, slash)), std::string(p.substr(slash + 1))};
+}
+
+// The role ARN behind an assumed-role session (aws:PrincipalArn names the role, not the
+// session); other principals unchanged.
+std::string PrincipalArnKey(const common::Principal& p) {
+  constexpr std::string_view kAssumed = ":assumed-role/";
+  size_t at = p.arn.find(kAssumed);
+  if (p.arn.rfind("arn:aws:sts::", 0) != 0 || at == std::string::npos) return p.arn;
+  std::string_view rest = std::string_view(p.arn).substr(at + kAssumed.size());
+  return "arn:aws:iam::" + p.account_id + ":role/" + std::string(rest.substr(0, rest.find('/')));
+}
+
+std::string PrincipalType(const common::Principal& p) {
+  if (p.anonymous) return "Anonymous";
+  if (p.arn.ends_with(":root")) return "Account";
+  if (p.arn.find(":assumed-role/") != std::string::npos) return "AssumedRole";
+  if (p.arn.find(":federated-user/") != std::string::npos) return "FederatedUser";
+  return "User";
+}
+
+std::string IsoTime(std::chrono::system_clock::time_point t) {
+  std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+struct BucketInfo {
+  bool exists = false;
+  std::string owner;
+  std::string region;
+  std::optional<iam::NamedPolicy> policy;
+};
+
+BucketInfo LoadBucket(RequestContext& ctx, const std::string& name) {
+  BucketInfo info;
+  if (name.empty()) return info;
+  auto bucket = ctx.store().GetBucket(name);
+  if (!bucket.ok()) return info;
+  info.exists = true;
+  info.owner = bucket->owner_account;
+  info.region = bucket->region;
+  auto text = ctx.store().GetBucketConfig(name, "policy");
+  if (text.ok()) {
+    std::string error;
+    // Stored policies were validated by PutBucketPolicy; one that no longer parses grants
+    // and denies nothing.
+    if (auto parsed = iam::ParsePolicy(*text, &error)) {
+      info.policy = iam::NamedPolicy{"bucket policy " + name, std::move(*parsed)};
+    }
+  }
+  return info;
+}
+
+std::optional<ErrorReply> Check(RequestContext& ctx, const Permission& p, const BucketInfo& b) {
+  const iam::Authorizer& authorizer = *ctx.deps.authorizer;
+  iam::RequestFacts facts;
+  facts.action = p.action;
+  facts.resource = ResourceArn(p);
+  AddConditionKeys(ctx, b.owner, &facts);
+  iam::Decision d = authorizer.Authorize(ctx.auth.principal, facts,
+                                         b.policy ? &*b.policy : nullptr, b.owner);
+  if (!ctx.record.policy.empty()) ctx.record.policy += "; ";
+  ctx.record.policy += d.decided_by;
+  if (d.allowed) {
+    if (b.exists && b.owner != ctx.account() && p.bucket == ctx.target.bucket) {
+      ctx.bucket_policy_grants_access = true;
+    }
+    return std::nullopt;
+  }
+  // S3 explains a denial only to callers in the bucket owner's account; others (and anonymous
+  // callers) get the bare "Access Denied".
+  ErrorReply reply(S3Error::kAccessDenied);
+  const bool same_account = !b.exists || b.owner == ctx.account();
+  if (same_account && !ctx.auth.principal.anonymous) {
+    // s3:ListAllMyBuckets has no resource: AWS's message names none.
+    reply.message = p.bucket.empty()
+                        ? iam::DenialMessage(ctx.auth.principal.arn, p.action, "", d.reason, true)
+                        : d.message;
+  }
+  if (b.exists && ctx.route && ctx.route->handler == H::kHeadBucket) {
+    reply.Header("x-amz-bucket-region", b.region);
+  }
+  return reply;
+}
+
+}  // namespace
+
+std::string ResourceArn(const Permission& p) {
+  if (p.bucket.empty()) return "arn:aws:s3:::*";
+  if (p.key.empty()) return "arn:aws:s3:::" + p.bucket;
+  return "arn:aws:s3:::" + p.bucket + "/" + p.key;
+}
+
+std::vector<Permission> RequiredPermissions(const RequestContext& ctx) {
+  std::vector<Permission> out;
+  if (ctx.route == nullptr) return out;
+  const Route& r = *ctx.route;
+  if (r.handler == H::kNotImplemented || r.handler == H::kPreflight ||
+      r.handler == H::kPostObject || r.handler == H::kDeleteObjects) {
+    return out;
+  }
+  if (r.handler == H::kListBuckets) {
+    out.push_back({"s3:ListAllMyBuckets", "", ""});
+    return out;
+  }
+  const bool versioned = ctx.query.Has("versionId");
+  if (r.scope == Scope::kObject) {
+    for (const ObjectAction& a : kObjectActions) {
+      if (a.operation != r.operation) continue;
+      std::string_view action = versioned && !a.version_action.empty() ? a.version_action
+                                                                        : a.action;
+      out.push_back({std::string(action), ctx.target.bucket, ctx.target.key});
+      if (r.handler == H::kCopyObject || r.handler == H::kUploadPartCopy) {
+        if (auto source = CopySourcePermission(ctx)) out.push_back(std::move(*source));
+      }
+      break;
+    }
+    return out;
+  }
+  auto it = BucketActions().find(r.operation);
+  if (it != BucketActions().end()) out.push_back({std::string(it->second), ctx.target.bucket, ""});
+  return out;
+}
+
+void AddConditionKeys(const RequestContext& ctx, const std::string& bucket_owner,
+                      iam::RequestFacts* facts) {
+  auto& k = facts->context;
+  const common::Principal& p = ctx.auth.principal;
+  k["aws:SecureTransport"] = {ctx.request.secure ? "true" : "false"};
+  if (!ctx.request.remote_address.empty()) k["aws:SourceIp"] = {ctx.request.remote_address};
+  auto now = std::chrono::system_clock::now();
+  k["aws:CurrentTime"] = {IsoTime(now)};
+  k["aws:EpochTime"] = {std::to_string(
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count())};
+  k["aws:PrincipalType"] = {PrincipalType(p)};
+  if (!p.anonymous) {
+    k["aws:PrincipalArn"] = {PrincipalArnKey(p)};
+    k["aws:PrincipalAccount"] = {p.account_id};
+    if (!p.user_name.empty() && p.arn.find(":user/") != std::string::npos) {
+      k["aws:username"] = {p.user_name};
+    }
+  }
+  if (!p.region.empty()) k["aws:RequestedRegion"] = {p.region};
+  if (!bucket_owner.empty()) {
+    k["aws:ResourceAccount"] = {bucket_owner};
+    k["s3:ResourceAccount"] = {bucket_owner};
+  }
+  k["s3:signatureversion"] = {"AWS4-HMAC-SHA256"};
+  k["s3:authType"] = {ctx.request.headers.Has("Authorization") ? "REST-HEADER"
+                                                               : "REST-QUERY-STRING"};
+  if (const std::string* v = ctx.query.Find("versionId")) k["s3:VersionId"] = {*v};
+  // Listing keys: only for the list actions, and only when the request sends them.
+  if (facts->action == "s3:ListBucket" || facts->action == "s3:ListBucketVersions") {
+    for (std::string_view name : {"prefix", "delimiter", "max-keys"}) {
+      if (const std::string* v = ctx.query.Find(name)) k["s3:" + std::string(name)] = {*v};
+    }
+  }
+  // Request headers that S3 exposes as condition keys.
+  static constexpr std::string_view kHeaderKeys[] = {
+      "x-amz-acl",
+      "x-amz-server-side-encryption",
+      "x-amz-server-side-encryption-aws-kms-key-id",
+      "x-amz-storage-class",
+      "x-amz-copy-source",
+      "x-amz-metadata-directive",
+      "x-amz-content-sha256",
+      "x-amz-grant-read",
+      "x-amz-grant-write",
+      "x-amz-grant-read-acp",
+      "x-amz-grant-write-acp",
+      "x-amz-grant-full-control",
+      "x-amz-object-lock-mode",
+      "x-amz-object-lock-retain-until-date",
+      "x-amz-object-lock-legal-hold",
+      "x-amz-write-offset-bytes",
+  };
+  for (std::string_view header : kHeaderKeys) {
+    if (const std::string* v = ctx.request.headers.Find(header)) {
+      k["s3:" + std::string(header)] = {*v};
+    }
+  }
+  // Conditional writes: s3:if-match / s3:if-none-match on PutObject and CompleteMultipartUpload.
+  if (facts->action == "s3:PutObject") {
+    if (const std::string* v = ctx.request.headers.Find("If-None-Match")) k["s3:if-none-match"] = {*v};
+    if (const std::string* v = ctx.request.headers.Find("If-Match")) k["s3:if-match"] = {*v};
+  }
+}
+
+std::optional<ErrorReply> AuthorizePermission(RequestContext& ctx, const Permission& p) {
+  if (ctx.deps.authorizer == nullptr) return std::nullopt;
+  return Check(ctx, p, LoadBucket(ctx, p.bucket));
+}
+
+std::optional<ErrorReply> Authorize(RequestContext& ctx) {
+  if (ctx.deps.authorizer == nullptr) return std::nullopt;
+  for (const Permission& p : RequiredPermissions(ctx)) {
+    BucketInfo b = LoadBucket(ctx, p.bucket);
+    // A request sent to the wrong region is redirected (301) before it is authorized, as S3
+    // does: the client retries in the bucket's region and is authorized there.
+    if (b.exists && p.bucket == ctx.target.bucket && b.region != ctx.region() &&
+        ctx.route->handler != H::kGetBucketLocation && ctx.route->handler != H::kCreateBucket) {
+      return std::nullopt;
+    }
+    if (auto denied = Check(ctx, p, b)) return denied;
+  }
+  return std::nullopt;
+}
+
+}  // namespace skiff::s3
