@@ -2,10 +2,8 @@
 #include "storage/database.h"
 
 #include <algorithm>
-#include <algorithm>
 #include <atomic>
 #include <filesystem>
-#include <string>
 #include <string>
 #include <system_error>
 
@@ -125,19 +123,6 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
   }
   Result<int> version = Migrate(conn);
   if (!version.ok()) return Status(version.code(), location + ": " + version.status().message());
-  if (options.max_bytes > 0) {
-    // Only the writer connection ever grows the file. SQLite keeps the cap at the current size
-    // when the database is already larger (a lower cap on restart then just stops growth).
-    int64_t pages = 1;
-    {
-      sqlite::Stmt page_size(conn, "PRAGMA page_size");
-      if (page_size.Step() && page_size.Int(0) > 0) {
-        pages = std::max<int64_t>(1, options.max_bytes / page_size.Int(0));
-      }
-    }
-    status = conn.Exec(("PRAGMA max_page_count = " + std::to_string(pages)).c_str());
-    if (!status.ok()) return Status(status.code(), location + ": " + status.message());
-  }
   if (options.max_bytes > 0) {
     // Only the writer connection ever grows the file. SQLite keeps the cap at the current size
     // when the database is already larger (a lower cap on restart then just stops growth).

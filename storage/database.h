@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -18,9 +17,6 @@ struct DatabaseOptions {
   bool in_memory = false;   // ignore `directory`, keep everything in RAM
   // How long a write waits for another process's lock before failing with kBusy.
   int busy_timeout_ms = 5000;
-  // Size cap in bytes (SQLite max_page_count on the writer; 0 = none). A write beyond it fails
-  // with kFull, like a full disk, and changes nothing.
-  int64_t max_bytes = 0;
   // Size cap in bytes (SQLite max_page_count on the writer; 0 = none). A write beyond it fails
   // with kFull, like a full disk, and changes nothing.
   int64_t max_bytes = 0;
