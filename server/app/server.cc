@@ -90,6 +90,7 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   storage::DatabaseOptions db_options;
   db_options.directory = config.data_dir;
   db_options.in_memory = config.in_memory;
+  db_options.max_bytes = int64_t{config.max_db_mb} * 1024 * 1024;
   auto opened = storage::Database::Open(db_options);
   if (!opened.ok()) {
     *error = "cannot open the database in " +
