@@ -89,8 +89,12 @@ std::string ParseCredential(std::string_view body, common::Credential* c) {
     return "sessionToken must not be empty";
   }
   if (!expiration.empty()) {
+    // The clock counts nanoseconds: beyond 2200 it would overflow (sigv4 rejects such dates too).
+    constexpr int64_t k2200Ms = 7'258'118'400'000;
     std::optional<int64_t> ms = ParseSince(expiration);
-    if (!ms) return "expiration must be an ISO 8601 time such as 2026-11-22T15:00:00Z";
+    if (!ms || *ms >= k2200Ms) {
+      return "expiration must be an ISO 8601 time before 2200, such as 2026-11-22T15:00:00Z";
+    }
     c->expires = std::chrono::system_clock::time_point(std::chrono::milliseconds(*ms));
   }
   return "";

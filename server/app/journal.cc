@@ -80,7 +80,8 @@ std::optional<int64_t> ParseIso(std::string_view s) {
 bool StatusMatches(std::string_view want, int status) {
   if (want.empty()) return true;
   std::string have = std::to_string(status);
-  if (want.size() == 3 && (want[1] == 'x' || want[1] == 'X') && (want[2] == 'x' || want[2] == 'X')) {
+  auto is_x = [](char c) { return c == 'x' || c == 'X'; };
+  if (want.size() == 3 && is_x(want[1]) && is_x(want[2])) {
     return have.size() == 3 && have[0] == want[0];
   }
   return want == have;

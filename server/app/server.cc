@@ -137,6 +137,10 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   admin_deps.credentials = &impl->credentials;
   admin_deps.journal = impl->journal.get();
   admin_deps.metrics = impl->metrics.get();
+  admin_deps.reset_hooks.emplace_back("dynamodb", [dynamodb = impl->dynamodb.get()] {
+    dynamodb->ForgetRequestTokens();
+    return std::string();
+  });
   admin_deps.reset_hooks.emplace_back("iam", [iam_store = impl->iam_store.get()] {
     iam_store->Reset();
     return std::string();

@@ -136,6 +136,12 @@ void RequestTokens::Release(const std::string& scope, const std::string& token) 
   index_.erase(it);
 }
 
+void RequestTokens::Clear() {
+  std::lock_guard<std::mutex> lock(mu_);
+  index_.clear();
+  order_.clear();
+}
+
 size_t RequestTokens::size() const {
   std::lock_guard<std::mutex> lock(mu_);
   return order_.size();

@@ -46,6 +46,9 @@ class RequestTokens {
   void Release(const std::string& scope, const std::string& token);
 
   size_t size() const;
+  // Forgets every token (admin reset). A request still running with a reserved token completes
+  // without being remembered, as if its entry had been evicted.
+  void Clear();
 
  private:
   struct Entry {

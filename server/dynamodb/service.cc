@@ -137,6 +137,8 @@ Service::Service(ServiceDeps deps) : impl_(std::make_unique<Impl>()) { impl_->de
 
 Service::~Service() = default;
 
+void Service::ForgetRequestTokens() { impl_->transact_tokens.Clear(); }
+
 http::StartResult Service::Start(http::Request& request) {
   auto ctx = std::make_shared<RequestContext>();
   ctx->request = request;

@@ -34,6 +34,8 @@ class Service : public http::Handler {
   // Always an Exchange: the body is read whole (16 MB limit) before authentication, because
   // DynamoDB signs the body's SHA-256 without an x-amz-content-sha256 header.
   http::StartResult Start(http::Request& request) override;
+  // Forgets the TransactWriteItems ClientRequestTokens seen so far (admin reset of dynamodb).
+  void ForgetRequestTokens();
 
  private:
   struct Impl;

@@ -175,11 +175,13 @@ TEST_F(AdminTest, TemporaryCredentialsShowTheirExpiry) {
 
 TEST_F(AdminTest, BadCredentialsAreRefusedAndChangeNothing) {
   for (const char* body : {
-           "not json", "[]", R"({"secretAccessKey":"s"})", R"({"accessKeyId":"A","secretAccessKey":""})",
+           "not json", "[]", R"({"secretAccessKey":"s"})",
+           R"({"accessKeyId":"A","secretAccessKey":""})",
            R"({"accessKeyId":"A/B","secretAccessKey":"s"})",
            R"({"accessKeyId":"A","secretAccessKey":"s","accountId":"123"})",
            R"({"accessKeyId":"A","secretAccessKey":"s","userName":"bad name"})",
            R"({"accessKeyId":"A","secretAccessKey":"s","expiration":"tomorrow"})",
+           R"({"accessKeyId":"A","secretAccessKey":"s","expiration":"2999-01-01T00:00:00Z"})",
            R"({"accessKeyId":"A","secretAccessKey":"s","sessionToken":""})",
            R"({"accessKeyId":"A","secretAccessKey":"s","extra":1})",
            R"({"accessKeyId":5,"secretAccessKey":"s"})"}) {
@@ -312,8 +314,9 @@ TEST_F(AdminTest, MetricsArePrometheusText) {
   http::Response r = Call("GET", "/_skiff/metrics");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.headers.Get("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
-  EXPECT_NE(r.body.find("skiff_requests_total{service=\"s3\",operation=\"PutObject\",status=\"200\"} 1"),
-            std::string::npos);
+  EXPECT_NE(
+      r.body.find("skiff_requests_total{service=\"s3\",operation=\"PutObject\",status=\"200\"} 1"),
+      std::string::npos);
 }
 
 TEST_F(AdminTest, FaultsEndpointIsDelegated) {

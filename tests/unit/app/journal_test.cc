@@ -78,7 +78,9 @@ TEST(JournalTest, FiltersBySeveralFieldsAtOnce) {
 
 TEST(JournalTest, SinceAndLimitKeepTheNewest) {
   Journal journal(100);
-  for (int i = 0; i < 10; ++i) journal.Add(Record("s3", "Op" + std::to_string(i), 200), i * 1000, 0);
+  for (int i = 0; i < 10; ++i) {
+    journal.Add(Record("s3", "Op" + std::to_string(i), 200), i * 1000, 0);
+  }
   JournalFilter f;
   f.since_ms = 7000;
   EXPECT_EQ(Operations(journal.Query(f)), (std::vector<std::string>{"Op7", "Op8", "Op9"}));
@@ -139,7 +141,8 @@ TEST(ParseSinceTest, EpochMillisecondsAndIsoTimes) {
   EXPECT_EQ(ParseSince("2026-11-22T13:05:00-01:00"), 1795356300000);
   EXPECT_EQ(ParseSince("2026-11-22"), 1795305600000);
   EXPECT_EQ(ParseSince("1970-01-01T00:00:00Z"), 0);
-  for (const char* bad : {"", "yesterday", "2026-13-01", "2026-11-22T25:00:00Z", "2026-11-22T14:05Z",
+  for (const char* bad : {"", "yesterday", "2026-13-01", "2026-11-22T25:00:00Z",
+                          "2026-11-22T14:05Z",
                           "2026-11-22T14:05:00ZZ", "2026-11-22T14:05:00.Z", "-5"}) {
     EXPECT_FALSE(ParseSince(bad).has_value()) << bad;
   }

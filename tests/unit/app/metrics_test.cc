@@ -50,12 +50,12 @@ TEST(MetricsTest, HistogramBucketsAreCumulative) {
   m.Observe(Record("s3", "PutObject", 200), 30);      // only +Inf
   std::string text = m.Render();
   EXPECT_TRUE(HasLine(text, "# TYPE skiff_request_duration_seconds histogram"));
-  EXPECT_TRUE(HasLine(text, "skiff_request_duration_seconds_bucket{service=\"s3\",le=\"0.0005\"} 1"))
-      << text;
-  EXPECT_TRUE(HasLine(text, "skiff_request_duration_seconds_bucket{service=\"s3\",le=\"0.0025\"} 1"));
-  EXPECT_TRUE(HasLine(text, "skiff_request_duration_seconds_bucket{service=\"s3\",le=\"0.005\"} 3"));
-  EXPECT_TRUE(HasLine(text, "skiff_request_duration_seconds_bucket{service=\"s3\",le=\"10\"} 3"));
-  EXPECT_TRUE(HasLine(text, "skiff_request_duration_seconds_bucket{service=\"s3\",le=\"+Inf\"} 4"));
+  const std::string bucket = "skiff_request_duration_seconds_bucket{service=\"s3\",le=";
+  EXPECT_TRUE(HasLine(text, bucket + "\"0.0005\"} 1")) << text;
+  EXPECT_TRUE(HasLine(text, bucket + "\"0.0025\"} 1"));
+  EXPECT_TRUE(HasLine(text, bucket + "\"0.005\"} 3"));
+  EXPECT_TRUE(HasLine(text, bucket + "\"10\"} 3"));
+  EXPECT_TRUE(HasLine(text, bucket + "\"+Inf\"} 4"));
   EXPECT_TRUE(HasLine(text, "skiff_request_duration_seconds_count{service=\"s3\"} 4"));
   const std::string sum_prefix = "skiff_request_duration_seconds_sum{service=\"s3\"} ";
   size_t at = text.find(sum_prefix);

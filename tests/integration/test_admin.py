@@ -1,0 +1,398 @@
+"""The admin API under /_skiff/ with real clients: the request journal (what boto3 did, why a
+signature failed, never a secret), reset, state, runtime credentials, Prometheus metrics and the
+admin token."""
+
+import http.client
+import json
+import re
+import time
+import unittest
+import urllib.parse
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+import skiff_harness as h
+
+ADMIN_TOKEN = "admin-token-7f3a9c"
+OTHER_ACCOUNT = "111122223333"
+
+
+def admin_call(server, method, path, body=None, token=None, headers=None):
+    """One admin request; returns (status, headers dict, parsed JSON or text)."""
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    try:
+        hdrs = dict(headers or {})
+        if token:
+            hdrs["Authorization"] = f"Bearer {token}"
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode() if not isinstance(body, (bytes, str)) else body
+            hdrs["Content-Type"] = "application/json"
+        conn.request(method, path, body=data, headers=hdrs)
+        resp = conn.getresponse()
+        raw = resp.read().decode()
+        headers_out = {k.lower(): v for k, v in resp.getheaders()}
+        if headers_out.get("content-type", "").startswith("application/json"):
+            return resp.status, headers_out, json.loads(raw)
+        return resp.status, headers_out, raw
+    finally:
+        conn.close()
+
+
+def client(service, endpoint, region=h.DEFAULT_REGION, access_key=h.ACCESS_KEY,
+           secret_key=h.SECRET_KEY, session_token=None):
+    cfg = Config(retries={"total_max_attempts": 1})
+    if service == "s3":
+        cfg = cfg.merge(Config(s3={"addressing_style": "path"}))
+    return boto3.client(service, endpoint_url=endpoint, region_name=region,
+                        aws_access_key_id=access_key, aws_secret_access_key=secret_key,
+                        aws_session_token=session_token, config=cfg)
+
+
+class AdminTestCase(h.SkiffTestCase):
+    token = None
+
+    def admin(self, method, path, body=None, token="default", headers=None):
+        return admin_call(self.server, method, path, body,
+                          self.token if token == "default" else token, headers)
+
+    def journal(self, **filters):
+        query = urllib.parse.urlencode(filters)
+        status, _, doc = self.admin("GET", "/_skiff/journal" + ("?" + query if query else ""))
+        self.assertEqual(status, 200, doc)
+        return doc["entries"]
+
+    def wait_journal(self, count=1, **filters):
+        """Records are written once the response has gone out: poll briefly for them."""
+        deadline = time.monotonic() + 5
+        while True:
+            entries = self.journal(**filters)
+            if len(entries) >= count or time.monotonic() > deadline:
+                return entries
+            time.sleep(0.02)
+
+    def full_stderr(self):
+        f = self.server._stderr_file
+        f.seek(0)
+        return f.read().decode("utf-8", "replace")
+
+    def metric(self, text, name, **labels):
+        for line in text.splitlines():
+            if line.startswith("#"):
+                continue
+            m = re.match(r"([a-z_]+)(?:\{(.*)\})? (\S+)$", line)
+            if not m or m.group(1) != name:
+                continue
+            found = dict(re.findall(r'([a-z_]+)="((?:[^"\\]|\\.)*)"', m.group(2) or ""))
+            if found == {k: str(v) for k, v in labels.items()}:
+                return float(m.group(3))
+        return 0.0
+
+
+class AdminApiTest(AdminTestCase):
+
+    def test_journal_shows_boto3_calls(self):
+        since = time.time()
+        s3 = client("s3", self.endpoint, region="eu-west-1")
+        bucket = h.unique_name("journal")
+        s3.create_bucket(Bucket=bucket,
+                         CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        s3.put_object(Bucket=bucket, Key="a.txt", Body=b"hello")
+        with self.assertRaises(ClientError) as ctx:
+            s3.get_object(Bucket=bucket, Key="missing.txt")
+        self.assertClientError(ctx.exception, "NoSuchKey", 404)
+        missing_id = ctx.exception.response["ResponseMetadata"]["RequestId"]
+        client("dynamodb", self.endpoint, region="eu-west-1").list_tables()
+
+        puts = self.wait_journal(operation="PutObject")
+        put = [e for e in puts if e["resource"] == f"{bucket}/a.txt"]
+        self.assertEqual(len(put), 1, puts)
+        put = put[0]
+        self.assertEqual(put["service"], "s3")
+        self.assertEqual(put["method"], "PUT")
+        self.assertEqual(put["status"], 200)
+        self.assertEqual(put["principal"], "arn:aws:iam::000000000000:root")
+        self.assertEqual(put["account"], "000000000000")
+        self.assertEqual(put["access_key"], "test")
+        self.assertEqual(put["region"], "eu-west-1")
+        self.assertRegex(put["id"], r"^[0-9A-F]{16}$")
+        self.assertRegex(put["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+        self.assertIsInstance(put["latency_ms"], float)
+        self.assertNotIn("error_code", put)
+
+        missing = self.wait_journal(code="NoSuchKey", id=missing_id)
+        self.assertEqual(len(missing), 1)
+        self.assertEqual(missing[0]["operation"], "GetObject")
+        self.assertEqual(missing[0]["status"], 404)
+        self.assertEqual(self.journal(status="404", id=missing_id), missing)
+        self.assertEqual(self.journal(status="4xx", id=missing_id), missing)
+        self.assertEqual(self.journal(status="200", id=missing_id), [])
+
+        ddb = self.wait_journal(service="dynamodb", operation="ListTables")
+        self.assertEqual(ddb[-1]["status"], 200)
+        self.assertEqual(ddb[-1]["region"], "eu-west-1")
+
+        # Newest last; limit keeps the newest; since drops what came before.
+        recent = self.journal(since=int(since * 1000))
+        ops = [e["operation"] for e in recent]
+        self.assertLess(ops.index("CreateBucket"), ops.index("PutObject"))
+        self.assertEqual(self.journal(limit=1), recent[-1:])
+        seqs = [e["seq"] for e in recent]
+        self.assertEqual(seqs, sorted(seqs))
+        self.assertEqual(self.journal(since="2999-01-01T00:00:00Z"), [])
+        # Admin calls are not journaled.
+        self.assertEqual(self.journal(service="admin"), [])
+
+    def test_journal_filters_are_validated(self):
+        for query in ("status=abc", "limit=0", "since=yesterday", "colour=red"):
+            status, _, doc = self.admin("GET", "/_skiff/journal?" + query)
+            self.assertEqual(status, 400, query)
+            self.assertEqual(doc["error"], "InvalidParameter")
+
+    def test_bad_signature_is_explained_without_secrets(self):
+        secret = "RealSecretKey/ShouldNeverAppear+1"
+        wrong = "WrongSecretKey/AlsoNeverAppears+2"
+        token = "SessionTokenValue/NeverInLogs+3=="
+        key = "AKIAJOURNALSIGTEST"
+        status, _, doc = self.admin("POST", "/_skiff/credentials", {
+            "accessKeyId": key, "secretAccessKey": secret, "sessionToken": token,
+            "expiration": "2099-01-01T00:00:00Z"})
+        self.assertEqual(status, 201, doc)
+
+        s3 = client("s3", self.endpoint, access_key=key, secret_key=wrong, session_token=token)
+        with self.assertRaises(ClientError) as ctx:
+            s3.list_buckets()
+        self.assertClientError(ctx.exception, "SignatureDoesNotMatch", 403)
+        ddb = client("dynamodb", self.endpoint, access_key=key, secret_key=wrong,
+                     session_token=token)
+        with self.assertRaises(ClientError) as ctx:
+            ddb.list_tables()
+        self.assertClientError(ctx.exception, "InvalidSignatureException", 400)
+        # The right secret works (the token is the credential's).
+        client("s3", self.endpoint, access_key=key, secret_key=secret,
+               session_token=token).list_buckets()
+
+        entries = self.wait_journal(count=2, code="SignatureDoesNotMatch")
+        entries += self.wait_journal(code="InvalidSignatureException")
+        mine = [e for e in entries if e.get("access_key") == key]
+        self.assertEqual({e["operation"] for e in mine}, {"ListBuckets", "ListTables"}, entries)
+        for e in mine:
+            self.assertEqual(e["status"], 403 if e["service"] == "s3" else 400)
+            self.assertTrue(e["canonical_request"].startswith(
+                "GET\n/\n" if e["service"] == "s3" else "POST\n/\n"), e)
+            self.assertIn("x-amz-security-token:<redacted>\n", e["canonical_request"])
+            self.assertTrue(e["string_to_sign"].startswith("AWS4-HMAC-SHA256\n"), e)
+            self.assertRegex(e["provided_signature"], r"^[0-9a-f]{64}$")
+            # The string to sign names the hash of the canonical request Skiff computed.
+            self.assertRegex(e["string_to_sign"].splitlines()[-1], r"^[0-9a-f]{64}$")
+            self.assertEqual(e["principal"], "arn:aws:iam::000000000000:root")
+
+        journal_text = json.dumps(self.journal())
+        _, _, listing = self.admin("GET", "/_skiff/credentials")
+        stderr = self.full_stderr()
+        for where, text in (("journal", journal_text), ("credentials", json.dumps(listing)),
+                            ("stderr", stderr)):
+            for value in (secret, wrong, token):
+                self.assertNotIn(value, text, where)
+                self.assertNotIn(urllib.parse.quote(value, safe=""), text, where)
+        self.assertIn(key, journal_text)
+        self.assertEqual(self.admin("DELETE", f"/_skiff/credentials/{key}")[0], 200)
+
+    def test_state_counts_buckets_objects_and_items(self):
+        s3 = client("s3", self.endpoint, region="eu-west-1")
+        bucket = h.unique_name("state")
+        s3.create_bucket(Bucket=bucket,
+                         CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        for i in range(3):
+            s3.put_object(Bucket=bucket, Key=f"k{i}", Body=b"x" * 10)
+        s3.put_object(Bucket=bucket, Key="k0", Body=b"y" * 4)  # a second version of k0
+        ddb = client("dynamodb", self.endpoint, region="us-west-2")
+        table = h.unique_name("state-table")
+        ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        for i in range(2):
+            ddb.put_item(TableName=table, Item={"pk": {"S": f"item{i}"}})
+
+        status, _, state = self.admin("GET", "/_skiff/state")
+        self.assertEqual(status, 200, state)
+        b = [x for x in state["buckets"] if x["name"] == bucket]
+        self.assertEqual(len(b), 1, state)
+        self.assertEqual(b[0]["region"], "eu-west-1")
+        self.assertEqual(b[0]["owner"], "000000000000")
+        self.assertEqual(b[0]["versioning"], "Enabled")
+        self.assertEqual(b[0]["objects"], 3)
+        self.assertEqual(b[0]["versions"], 4)
+        self.assertEqual(b[0]["bytes"], 24)
+        t = [x for x in state["tables"] if x["name"] == table]
+        self.assertEqual(len(t), 1, state)
+        self.assertEqual(t[0]["account"], "000000000000")
+        self.assertEqual(t[0]["region"], "us-west-2")
+        self.assertEqual(t[0]["status"], "ACTIVE")
+        self.assertEqual(t[0]["items"], 2)
+
+    def test_credentials_added_work_and_removed_fail(self):
+        key, secret = "AKIAADMINADDED00001", "added-secret-value"
+        status, _, doc = self.admin("POST", "/_skiff/credentials", {
+            "accessKeyId": key, "secretAccessKey": secret, "accountId": OTHER_ACCOUNT,
+            "userName": "ci-user"})
+        self.assertEqual(status, 201, doc)
+        self.assertEqual(doc, {"accessKeyId": key, "accountId": OTHER_ACCOUNT,
+                               "arn": f"arn:aws:iam::{OTHER_ACCOUNT}:user/ci-user",
+                               "userName": "ci-user", "temporary": False})
+        _, _, listing = self.admin("GET", "/_skiff/credentials")
+        self.assertIn(key, [c["accessKeyId"] for c in listing["credentials"]])
+        self.assertNotIn(secret, json.dumps(listing))
+
+        ident = client("sts", self.endpoint, access_key=key,
+                       secret_key=secret).get_caller_identity()
+        self.assertEqual(ident["Account"], OTHER_ACCOUNT)
+        self.assertEqual(ident["Arn"], f"arn:aws:iam::{OTHER_ACCOUNT}:user/ci-user")
+        s3 = client("s3", self.endpoint, access_key=key, secret_key=secret)
+        bucket = h.unique_name("creds")
+        s3.create_bucket(Bucket=bucket)
+        _, _, state = self.admin("GET", "/_skiff/state")
+        owners = {b["name"]: b["owner"] for b in state["buckets"]}
+        self.assertEqual(owners[bucket], OTHER_ACCOUNT)
+
+        status, _, doc = self.admin("DELETE", f"/_skiff/credentials/{key}")
+        self.assertEqual(status, 200, doc)
+        with self.assertRaises(ClientError) as ctx:
+            s3.list_buckets()
+        self.assertClientError(ctx.exception, "InvalidAccessKeyId", 403)
+        with self.assertRaises(ClientError) as ctx:
+            client("dynamodb", self.endpoint, access_key=key, secret_key=secret).list_tables()
+        self.assertClientError(ctx.exception, "UnrecognizedClientException", 400)
+        status, _, doc = self.admin("DELETE", f"/_skiff/credentials/{key}")
+        self.assertEqual((status, doc["error"]), (404, "NoSuchAccessKey"))
+
+        status, _, doc = self.admin("POST", "/_skiff/credentials",
+                                    {"accessKeyId": "x/y", "secretAccessKey": "s"})
+        self.assertEqual((status, doc["error"]), (400, "InvalidParameter"))
+
+    def test_metrics_counters_move(self):
+        def scrape():
+            status, headers, text = self.admin("GET", "/_skiff/metrics")
+            self.assertEqual(status, 200)
+            self.assertEqual(headers["content-type"], "text/plain; version=0.0.4; charset=utf-8")
+            return text
+
+        labels = {"service": "s3", "operation": "ListBuckets", "status": "200"}
+        before = scrape()
+        s3 = client("s3", self.endpoint)
+        s3.list_buckets()
+        s3.list_buckets()
+        with self.assertRaises(ClientError):
+            s3.head_bucket(Bucket=h.unique_name("absent"))
+        self.wait_journal(operation="HeadBucket", status="404")
+        after = scrape()
+        self.assertEqual(self.metric(after, "skiff_requests_total", **labels)
+                         - self.metric(before, "skiff_requests_total", **labels), 2)
+        self.assertGreaterEqual(
+            self.metric(after, "skiff_requests_total", service="s3", operation="HeadBucket",
+                        status="404"), 1)
+        count = "skiff_request_duration_seconds_count"
+        self.assertGreaterEqual(self.metric(after, count, service="s3")
+                                - self.metric(before, count, service="s3"), 3)
+        self.assertEqual(self.metric(after, "skiff_request_duration_seconds_bucket",
+                                     service="s3", le="+Inf"),
+                         self.metric(after, count, service="s3"))
+        self.assertIn("# TYPE skiff_faults_fired_total counter", after)
+        self.assertGreater(self.metric(after, "skiff_uptime_seconds"), 0)
+
+    def test_unknown_endpoint_and_wrong_method(self):
+        status, _, doc = self.admin("GET", "/_skiff/nothing-here")
+        self.assertEqual((status, doc["error"]), (404, "NotFound"))
+        status, headers, doc = self.admin("GET", "/_skiff/reset")
+        self.assertEqual((status, doc["error"]), (405, "MethodNotAllowed"))
+        self.assertEqual(headers["allow"], "POST")
+        status, headers, _ = self.admin("PUT", "/_skiff/journal")
+        self.assertEqual((status, headers["allow"]), (405, "GET, HEAD, DELETE"))
+        status, _, doc = self.admin("POST", "/_skiff/reset?service=everything")
+        self.assertEqual((status, doc["error"]), (400, "InvalidParameter"))
+
+
+class AdminResetTest(AdminTestCase):
+    """Its own server: a full reset would disturb the other tests."""
+
+    def test_reset_empties_buckets_tables_and_journal(self):
+        s3 = client("s3", self.endpoint)
+        bucket = h.unique_name("reset")
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key="k", Body=b"v")
+        ddb = client("dynamodb", self.endpoint)
+        ddb.create_table(TableName="reset-table", BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        ddb.put_item(TableName="reset-table", Item={"pk": {"S": "a"}})
+        ddb.transact_write_items(ClientRequestToken="reset-token", TransactItems=[
+            {"Put": {"TableName": "reset-table", "Item": {"pk": {"S": "t1"}}}}])
+        self.wait_journal(operation="TransactWriteItems")
+
+        status, _, doc = self.admin("POST", "/_skiff/reset?service=s3")
+        self.assertEqual((status, doc), (200, {"reset": ["s3"]}))
+        self.assertEqual(s3.list_buckets()["Buckets"], [])
+        self.assertEqual(ddb.list_tables()["TableNames"], ["reset-table"])
+        self.assertNotEqual(self.journal(), [])
+
+        status, _, doc = self.admin("POST", "/_skiff/reset")
+        self.assertEqual(status, 200, doc)
+        self.assertEqual(doc["reset"],
+                         ["s3", "dynamodb", "iam", "faults", "credentials", "journal"])
+        self.assertEqual(ddb.list_tables()["TableNames"], [])
+        with self.assertRaises(ClientError) as ctx:
+            ddb.get_item(TableName="reset-table", Key={"pk": {"S": "a"}})
+        self.assertClientError(ctx.exception, "ResourceNotFoundException", 400)
+        _, _, state = self.admin("GET", "/_skiff/state")
+        self.assertEqual(state, {"buckets": [], "tables": []})
+        # What came after the reset is all the journal holds.
+        ops = [e["operation"] for e in self.wait_journal(count=2)]
+        self.assertEqual(ops, ["ListTables", "GetItem"])
+        # The bucket name is free again.
+        s3.create_bucket(Bucket=bucket)
+        # The idempotency token is forgotten: reusing it for another request is no mismatch.
+        ddb.create_table(TableName="reset-table", BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        ddb.transact_write_items(ClientRequestToken="reset-token", TransactItems=[
+            {"Put": {"TableName": "reset-table", "Item": {"pk": {"S": "t2"}}}}])
+        self.assertIn("Item", ddb.get_item(TableName="reset-table", Key={"pk": {"S": "t2"}}))
+
+
+class AdminTokenTest(AdminTestCase):
+    server_args = ("--admin-token", ADMIN_TOKEN)
+    token = ADMIN_TOKEN
+
+    def test_token_is_enforced(self):
+        status, _, doc = self.admin("GET", "/_skiff/health", token=None)
+        self.assertEqual((status, doc["status"]), (200, "ok"))
+        for method, path in (("GET", "/_skiff/journal"), ("GET", "/_skiff/state"),
+                             ("GET", "/_skiff/metrics"), ("GET", "/_skiff/credentials"),
+                             ("POST", "/_skiff/reset"), ("DELETE", "/_skiff/journal")):
+            for token in (None, "wrong-token", ADMIN_TOKEN + "x"):
+                status, headers, doc = self.admin(method, path, token=token)
+                self.assertEqual(status, 401, (method, path, token))
+                self.assertEqual(doc["error"], "Unauthorized")
+                self.assertEqual(headers["www-authenticate"], 'Bearer realm="skiff"')
+        # A refused add changed nothing.
+        status, _, _ = self.admin("POST", "/_skiff/credentials", token=None, body={
+            "accessKeyId": "AKIASNEAKY", "secretAccessKey": "s"})
+        self.assertEqual(status, 401)
+        with self.assertRaises(ClientError) as ctx:
+            client("s3", self.endpoint, access_key="AKIASNEAKY", secret_key="s").list_buckets()
+        self.assertClientError(ctx.exception, "InvalidAccessKeyId", 403)
+
+        # The AWS APIs do not need the admin token; the admin API does, and then works.
+        client("s3", self.endpoint).list_buckets()
+        entries = self.wait_journal(operation="ListBuckets", status="200")
+        self.assertTrue(entries)
+        status, _, _ = self.admin("GET", "/_skiff/state")
+        self.assertEqual(status, 200)
+        self.assertNotIn(ADMIN_TOKEN, self.full_stderr())
+
+
+if __name__ == "__main__":
+    unittest.main()
