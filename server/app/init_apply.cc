@@ -201,14 +201,31 @@ std::string ApplyBucket(storage::ObjectStore& objects, const InitBucket& b) {
   return {};
 }
 
+// A declared key is either the user's already (with the declared secret) or added now; a key id
+// that belongs to someone else, or a changed secret, is an error rather than a silent mismatch.
+std::string EnsureAccessKey(iam::IamStore& store, const InitUser& u, const std::string& id,
+                            const std::string& secret) {
+  std::vector<iam::AccessKeyInfo> keys;
+  if (auto e = store.ListAccessKeys(u.account, u.name, &keys); !e.ok()) {
+    return IamFailure(u.origin, "ListAccessKeys", e);
+  }
+  for (const auto& k : keys) {
+    if (k.access_key != id) continue;
+    if (k.secret == secret) return {};
+    return u.origin + ": access key " + id + " already exists with another secret";
+  }
+  if (auto e = store.AddAccessKey(u.account, u.name, id, secret); !e.ok()) {
+    return IamFailure(u.origin, "adding access key " + id, e);
+  }
+  return {};
+}
+
 std::string ApplyUser(iam::IamStore& store, const InitUser& u) {
   if (auto e = store.CreateUser(u.account, u.name); !IsTolerated(e)) {
     return IamFailure(u.origin, "CreateUser", e);
   }
   for (const auto& [id, secret] : u.access_keys) {
-    if (auto e = store.AddAccessKey(u.account, u.name, id, secret); !IsTolerated(e)) {
-      return IamFailure(u.origin, "adding access key " + id, e);
-    }
+    if (std::string e = EnsureAccessKey(store, u, id, secret); !e.empty()) return e;
   }
   for (const auto& [name, document] : u.policies) {
     if (auto e = store.PutUserPolicy(u.account, u.name, name, document); !e.ok()) {
@@ -221,7 +238,15 @@ std::string ApplyUser(iam::IamStore& store, const InitUser& u) {
 }
 
 std::string ApplyRole(iam::IamStore& store, const InitRole& r) {
-  if (auto e = store.CreateRole(r.account, r.name, r.trust_policy); !IsTolerated(e)) {
+  iam::RoleInfo existing;
+  if (store.GetRole(r.account, r.name, &existing).ok()) {
+    // The declared trust policy wins over the stored one (same text: nothing to do).
+    if (existing.trust_policy != r.trust_policy) {
+      if (auto e = store.UpdateAssumeRolePolicy(r.account, r.name, r.trust_policy); !e.ok()) {
+        return IamFailure(r.origin, "UpdateAssumeRolePolicy", e);
+      }
+    }
+  } else if (auto e = store.CreateRole(r.account, r.name, r.trust_policy); !e.ok()) {
     return IamFailure(r.origin, "CreateRole", e);
   }
   for (const auto& [name, document] : r.policies) {

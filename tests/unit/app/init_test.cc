@@ -6,6 +6,7 @@
 
 #include "server/dynamodb/table_model.h"
 #include "server/faults/faults.h"
+#include "server/iam/store.h"
 #include "storage/database.h"
 
 namespace skiff::app {
@@ -300,6 +301,51 @@ TEST_F(InitTest, UsersNeedIam) {
   EXPECT_EQ(ApplyJson(R"({"buckets": ["b-iam"], "users": [{"name": "ci"}]})"),
             "users and roles cannot be created: IAM is not available");
   EXPECT_FALSE(HasBucket("b-iam"));
+}
+
+TEST_F(InitTest, UsersAndRolesGoThroughIam) {
+  std::string error;
+  auto store = iam::IamStore::Open(*database_, credentials_, &error);
+  ASSERT_TRUE(store) << error;
+  targets_.iam = store.get();
+  const char* json = R"({
+      "users": [{"name": "ci", "accessKeys": [{"id": "AKIAINITCI01", "secret": "s1"}],
+                 "policies": {"read": {"Version": "2012-10-17", "Statement": [
+                     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}}],
+      "roles": [{"name": "deployer", "account": "111111111111",
+                 "trustPolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                     "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
+                     "Action": "sts:AssumeRole"}]},
+                 "policies": {"all": {"Version": "2012-10-17", "Statement": [
+                     {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}}}]
+    })";
+  ASSERT_EQ(ApplyJson(json), "");
+  auto key = credentials_.Find("AKIAINITCI01");
+  ASSERT_TRUE(key);
+  EXPECT_EQ(key->user_name, "ci");
+  EXPECT_EQ(key->arn, "arn:aws:iam::000000000000:user/ci");
+  std::string document;
+  EXPECT_TRUE(store->GetUserPolicy("000000000000", "ci", "read", &document).ok());
+  iam::RoleInfo role;
+  ASSERT_TRUE(store->GetRole("111111111111", "deployer", &role).ok());
+  EXPECT_TRUE(Contains(role.trust_policy, "sts:AssumeRole"));
+  EXPECT_TRUE(store->GetRolePolicy("111111111111", "deployer", "all", &document).ok());
+
+  // Again: nothing changes, nothing fails.
+  ASSERT_EQ(ApplyJson(json), "");
+  std::vector<iam::AccessKeyInfo> keys;
+  ASSERT_TRUE(store->ListAccessKeys("000000000000", "ci", &keys).ok());
+  EXPECT_EQ(keys.size(), 1u);
+
+  // A declared key that exists with another secret, or belongs to someone else, is an error.
+  EXPECT_EQ(ApplyJson(R"({"users": [{"name": "ci", "accessKeys": [{"id": "AKIAINITCI01",
+                                                                    "secret": "changed"}]}]})"),
+            "init.json: users[0] \"ci\": access key AKIAINITCI01 already exists with another "
+            "secret");
+  EXPECT_TRUE(Contains(ApplyJson(R"({"users": [{"name": "other", "accessKeys": [
+                                       {"id": "test", "secret": "x"}]}]})"),
+                       "init.json: users[0] \"other\": adding access key test: "
+                       "EntityAlreadyExists"));
 }
 
 TEST_F(InitTest, StartupResourcesFromConfig) {
