@@ -123,10 +123,10 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   impl->dynamodb = std::make_unique<dynamodb::Service>(dynamodb_deps);
   impl->sts = std::make_unique<sts::Service>(sts::ServiceOptions{
       "sts", "STS", "https://sts.amazonaws.com/doc/2011-06-15/", "2011-06-15", &impl->credentials,
-      impl->iam_store.get(), impl->authorizer.get(), &impl->config});
+      impl->iam_store.get(), impl->authorizer.get(), &impl->config, impl->faults.get()});
   impl->iam = std::make_unique<sts::Service>(sts::ServiceOptions{
       "iam", "IAM", "https://iam.amazonaws.com/doc/2010-05-08/", "2010-05-08", &impl->credentials,
-      impl->iam_store.get(), impl->authorizer.get(), &impl->config});
+      impl->iam_store.get(), impl->authorizer.get(), &impl->config, impl->faults.get()});
   impl->journal = std::make_unique<Journal>(config.journal_size);
   impl->metrics = std::make_unique<Metrics>();
   AdminDeps admin_deps;

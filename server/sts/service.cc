@@ -7,6 +7,7 @@
 #include "server/common/auth.h"
 #include "server/common/request_log.h"
 #include "server/iam/authorizer.h"
+#include "server/sts/fault_reply.h"
 #include "server/sts/query.h"
 #include "sigv4/sigv4.h"
 
@@ -168,9 +169,11 @@ struct Service::Impl {
     // From here the action and the caller are known: the one place for per-action hooks.
     Call call{options, request, params, principal, record, std::chrono::system_clock::now()};
     if (std::optional<QueryError> denied = Authorize(*spec, call)) return Error(record, *denied);
-    Outcome outcome = spec->run(call);
-    if (outcome.error) return Error(record, *outcome.error);
-    return Ok(record, spec->name, outcome.result);
+    return WithFaults(call, [&](const QueryError& e) { return Error(record, e); }, [&] {
+      Outcome outcome = spec->run(call);
+      if (outcome.error) return Error(record, *outcome.error);
+      return Ok(record, spec->name, outcome.result);
+    });
   }
 };
 

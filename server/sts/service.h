@@ -17,6 +17,10 @@ class Authorizer;
 class IamStore;
 }  // namespace skiff::iam
 
+namespace skiff::faults {
+class Engine;
+}
+
 namespace skiff::sts {
 
 struct ServiceOptions {
@@ -31,6 +35,7 @@ struct ServiceOptions {
   const iam::Authorizer* authorizer = nullptr;
   // --oidc-issuer (trusted JWT issuers for AssumeRoleWithWebIdentity); may be null.
   const common::Config* config = nullptr;
+  faults::Engine* faults = nullptr;  // null: no fault injection
 };
 
 class Service : public http::Handler {

@@ -303,6 +303,35 @@ class PresetTest(FaultsTestCase):
                                          r"\d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$")
 
 
+    def test_sts_and_iam_presets(self):
+        sts = client(self.endpoint, "sts")
+        iam = client(self.endpoint, "iam")
+        cases = (("access-denied", "AccessDenied", 403,
+                  "User: arn:aws:iam::000000000000:root is not authorized to perform: "
+                  "sts:GetCallerIdentity because no identity-based policy allows the "
+                  "sts:GetCallerIdentity action"),
+                 ("throttle", "Throttling", 400, "Rate exceeded"),
+                 ("internal-error", "InternalFailure", 500, None),
+                 ("expired-token", "ExpiredToken", 403,
+                  "The security token included in the request is expired"),
+                 ("clock-skew", "SignatureDoesNotMatch", 403, None))
+        for preset, code, status, message in cases:
+            with self.subTest(preset=preset):
+                self.add({"preset": preset, "match": {"service": "sts"}})
+                with self.assertRaises(ClientError) as ctx:
+                    sts.get_caller_identity()
+                self.assertClientError(ctx.exception, code, status, message)
+                self.admin("DELETE", "/_skiff/faults")
+        self.add({"action": {"error_code": "NoSuchEntity", "message": "The user with name ci "
+                                                                      "cannot be found."},
+                  "match": {"service": "iam", "operation": "GetUser"}})
+        with self.assertRaises(ClientError) as ctx:
+            iam.get_user(UserName="ci")
+        self.assertClientError(ctx.exception, "NoSuchEntity", 404,
+                               "The user with name ci cannot be found.")
+        self.assertEqual(sts.get_caller_identity()["Account"], h.ACCOUNT_ID)
+
+
 class TriggerAndActionTest(FaultsTestCase):
 
     def outcomes(self, n):
