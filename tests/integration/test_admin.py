@@ -315,6 +315,47 @@ class AdminApiTest(AdminTestCase):
         self.assertEqual((status, doc["error"]), (400, "InvalidParameter"))
 
 
+class AdminFaultsTest(AdminTestCase):
+    """/_skiff/faults is the fault engine's endpoint behind the admin dispatcher: a fired rule shows
+    in the journal and the metrics, and a reset of faults removes the rules."""
+
+    def test_fired_rule_is_journaled_counted_and_reset(self):
+        s3 = client("s3", self.endpoint)
+        bucket = h.unique_name("faulty")
+        s3.create_bucket(Bucket=bucket)
+        status, _, doc = self.admin("POST", "/_skiff/faults", {
+            "id": "admin-slowdown", "match": {"service": "s3", "operation": "PutObject",
+                                              "bucket": bucket},
+            "action": {"error_code": "SlowDown"}, "trigger": {"times": 2}})
+        self.assertEqual(status, 200, doc)
+        self.assertEqual(doc["ids"], ["admin-slowdown"])
+
+        for _ in range(2):
+            with self.assertRaises(ClientError) as ctx:
+                s3.put_object(Bucket=bucket, Key="k", Body=b"v")
+            self.assertClientError(ctx.exception, "SlowDown", 503)
+        s3.put_object(Bucket=bucket, Key="k", Body=b"v")  # the rule fired its two times
+
+        entries = self.wait_journal(count=3, operation="PutObject")
+        self.assertEqual([(e["status"], e.get("fault_rule")) for e in entries],
+                         [(503, "admin-slowdown"), (503, "admin-slowdown"), (200, None)])
+        self.assertEqual(self.journal(code="SlowDown"), entries[:2])
+        _, _, metrics = self.admin("GET", "/_skiff/metrics")
+        self.assertEqual(self.metric(metrics, "skiff_faults_fired_total", rule="admin-slowdown"), 2)
+        self.assertEqual(self.metric(metrics, "skiff_requests_total", service="s3",
+                                     operation="PutObject", status="503"), 2)
+
+        status, _, doc = self.admin("GET", "/_skiff/faults")
+        self.assertEqual(status, 200, doc)
+        self.assertEqual([r["id"] for r in doc["rules"]], ["admin-slowdown"])
+        status, _, doc = self.admin("POST", "/_skiff/reset?service=faults")
+        self.assertEqual((status, doc), (200, {"reset": ["faults"]}))
+        self.assertEqual(self.admin("GET", "/_skiff/faults")[2]["rules"], [])
+        # Only the rules went: the bucket and the journal stay.
+        self.assertEqual(s3.head_bucket(Bucket=bucket)["ResponseMetadata"]["HTTPStatusCode"], 200)
+        self.assertTrue(self.journal(code="SlowDown"))
+
+
 class AdminResetTest(AdminTestCase):
     """Its own server: a full reset would disturb the other tests."""
 
