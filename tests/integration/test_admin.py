@@ -433,6 +433,28 @@ class AdminTokenTest(AdminTestCase):
         status, _, _ = self.admin("GET", "/_skiff/state")
         self.assertEqual(status, 200)
         self.assertNotIn(ADMIN_TOKEN, self.full_stderr())
+        self.assertNotIn(ADMIN_TOKEN, "\n".join(self.server.stdout_lines))
+
+
+class AdminJournalSizeTest(AdminTestCase):
+    server_args = ("--journal-size", "3")
+
+    def test_journal_keeps_the_newest_requests(self):
+        s3 = client("s3", self.endpoint)
+        for i in range(5):
+            with self.assertRaises(ClientError):
+                s3.head_bucket(Bucket=f"absent-{i}")
+        # Records land once each response is out: wait for the last one.
+        deadline = time.monotonic() + 5
+        while True:
+            status, _, doc = self.admin("GET", "/_skiff/journal")
+            resources = [e["resource"] for e in doc["entries"]]
+            if resources[-1:] == ["absent-4"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
+        self.assertEqual(doc["capacity"], 3)
+        self.assertEqual(resources, ["absent-2", "absent-3", "absent-4"])
+        self.assertEqual(doc["count"], 3)
 
 
 if __name__ == "__main__":
