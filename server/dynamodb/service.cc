@@ -8,6 +8,7 @@
 #include <string>
 
 #include "server/common/clock.h"
+#include "server/dynamodb/authorize.h"
 #include "server/dynamodb/context.h"
 #include "server/dynamodb/fault_reply.h"
 #include "sigv4/checksum.h"
@@ -120,6 +121,7 @@ http::Response Handle(RequestContext& ctx, std::string body) {
     // An authenticated request without a body: DynamoDB answers a bare SerializationException.
     return ErrorResponse(ctx, ErrorReply(DdbError::kSerializationException));
   }
+  if (auto denied = Authorize(ctx)) return ErrorResponse(ctx, *denied);
   return WithFaults(ctx, Finalize, [&] {
     ctx.now_ms = common::NowMillis();
     return Finalize(ctx, 200, op(ctx));

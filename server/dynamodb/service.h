@@ -14,6 +14,9 @@
 namespace skiff::faults {
 class Engine;
 }
+namespace skiff::iam {
+class Authorizer;
+}
 
 namespace skiff::dynamodb {
 
@@ -22,6 +25,7 @@ struct ServiceDeps {
   common::CredentialStore* credentials = nullptr;
   const common::Config* config = nullptr;  // may be null (defaults)
   faults::Engine* faults = nullptr;        // null: no fault injection
+  const iam::Authorizer* authorizer = nullptr;  // null: every request is allowed
 };
 
 // DynamoDB's limit on a request body.

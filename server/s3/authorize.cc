@@ -1,10 +1,9 @@
 #include "server/s3/authorize.h"
 
-#include <chrono>
-#include <ctime>
 #include <map>
 
 #include "server/iam/authorizer.h"
+#include "server/iam/request_keys.h"
 
 namespace skiff::s3 {
 namespace {
@@ -124,33 +123,6 @@ std::optional<Permission> CopySourcePermission(const RequestContext& ctx) {
                     std::string(p.substr(0, slash)), std::string(p.substr(slash + 1))};
 }
 
-// The role ARN behind an assumed-role session (aws:PrincipalArn names the role, not the
-// session); other principals unchanged.
-std::string PrincipalArnKey(const common::Principal& p) {
-  constexpr std::string_view kAssumed = ":assumed-role/";
-  size_t at = p.arn.find(kAssumed);
-  if (p.arn.rfind("arn:aws:sts::", 0) != 0 || at == std::string::npos) return p.arn;
-  std::string_view rest = std::string_view(p.arn).substr(at + kAssumed.size());
-  return "arn:aws:iam::" + p.account_id + ":role/" + std::string(rest.substr(0, rest.find('/')));
-}
-
-std::string PrincipalType(const common::Principal& p) {
-  if (p.anonymous) return "Anonymous";
-  if (p.arn.ends_with(":root")) return "Account";
-  if (p.arn.find(":assumed-role/") != std::string::npos) return "AssumedRole";
-  if (p.arn.find(":federated-user/") != std::string::npos) return "FederatedUser";
-  return "User";
-}
-
-std::string IsoTime(std::chrono::system_clock::time_point t) {
-  std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 struct BucketInfo {
   bool exists = false;
   std::string owner;
@@ -251,27 +223,9 @@ std::vector<Permission> RequiredPermissions(const RequestContext& ctx) {
 
 void AddConditionKeys(const RequestContext& ctx, const std::string& bucket_owner,
                       iam::RequestFacts* facts) {
+  iam::AddGlobalConditionKeys(ctx.auth.principal, ctx.request, bucket_owner, facts);
   auto& k = facts->context;
-  const common::Principal& p = ctx.auth.principal;
-  k["aws:SecureTransport"] = {ctx.request.secure ? "true" : "false"};
-  if (!ctx.request.remote_address.empty()) k["aws:SourceIp"] = {ctx.request.remote_address};
-  auto now = std::chrono::system_clock::now();
-  k["aws:CurrentTime"] = {IsoTime(now)};
-  k["aws:EpochTime"] = {std::to_string(
-      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count())};
-  k["aws:PrincipalType"] = {PrincipalType(p)};
-  if (!p.anonymous) {
-    k["aws:PrincipalArn"] = {PrincipalArnKey(p)};
-    k["aws:PrincipalAccount"] = {p.account_id};
-    if (!p.user_name.empty() && p.arn.find(":user/") != std::string::npos) {
-      k["aws:username"] = {p.user_name};
-    }
-  }
-  if (!p.region.empty()) k["aws:RequestedRegion"] = {p.region};
-  if (!bucket_owner.empty()) {
-    k["aws:ResourceAccount"] = {bucket_owner};
-    k["s3:ResourceAccount"] = {bucket_owner};
-  }
+  if (!bucket_owner.empty()) k["s3:ResourceAccount"] = {bucket_owner};
   k["s3:signatureversion"] = {"AWS4-HMAC-SHA256"};
   k["s3:authType"] = {ctx.request.headers.Has("Authorization") ? "REST-HEADER"
                                                                : "REST-QUERY-STRING"};
