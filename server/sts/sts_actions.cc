@@ -121,6 +121,7 @@ std::optional<QueryError> ReadRoleRequest(const Call& call, std::string_view act
   if (auto e = DurationParam(call, kMinDuration, kMaxRoleDuration, 3600, &out->duration)) {
     return e;
   }
+  call.record.resource = out->role_arn;
   if (call.options.iam == nullptr) return ServiceUnavailable();
   std::string name;
   const std::string denied = caller.empty()

@@ -132,11 +132,11 @@ Outcome AssumeRoleWithWebIdentity(Call& call) {
   if (!claims.expires || *claims.expires <= now) {
     std::string exp = claims.expires ? std::to_string(static_cast<int64_t>(*claims.expires))
                                      : std::string("(none)");
-    // AWS's wording, including the missing space before the second number.
+    // AWS's wording (older responses lacked the space before the second number).
     return Fail(QueryError{400, "Sender", "ExpiredTokenException",
                            "Token expired: current date/time " +
                                std::to_string(static_cast<int64_t>(std::floor(now))) +
-                               " must be before the expiration date/time" + exp,
+                               " must be before the expiration date/time " + exp,
                            "the token's \"exp\" claim is " + exp});
   }
   if (provider && !provider->client_ids.empty()) {

@@ -340,6 +340,22 @@ class IamTest(SkiffTestCase):
         self.assertIn(b"EntityAlreadyExists", again.stderr)
 
 
+class IamResetTest(SkiffTestCase):
+    def test_admin_reset_of_iam_drops_users_and_their_keys(self):
+        iam = client(self.endpoint)
+        iam.create_user(UserName="gone")
+        key = iam.create_access_key(UserName="gone")["AccessKey"]
+        req = urllib.request.Request(self.endpoint + "/_skiff/reset?service=iam", data=b"",
+                                     method="POST")
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            self.assertEqual(resp.status, 200)
+        self.assertEqual(iam.list_users()["Users"], [])
+        with self.assertRaises(ClientError) as e:
+            client(self.endpoint, "sts", key["AccessKeyId"],
+                   key["SecretAccessKey"]).get_caller_identity()
+        self.assertClientError(e.exception, "InvalidClientTokenId", 403)
+
+
 class IamPersistenceTest(unittest.TestCase):
     def test_state_survives_a_restart(self):
         first = SkiffServer()
