@@ -5,6 +5,7 @@ admin token."""
 import http.client
 import json
 import re
+import threading
 import time
 import unittest
 import urllib.parse
@@ -199,6 +200,37 @@ class AdminApiTest(AdminTestCase):
                 self.assertNotIn(urllib.parse.quote(value, safe=""), text, where)
         self.assertIn(key, journal_text)
         self.assertEqual(self.admin("DELETE", f"/_skiff/credentials/{key}")[0], 200)
+
+    def test_concurrent_requests_are_each_journaled_once(self):
+        s3 = client("s3", self.endpoint)
+        bucket = h.unique_name("concurrent")
+        s3.create_bucket(Bucket=bucket)
+        threads, per_thread = 8, 25
+
+        def put_many(t):
+            c = client("s3", self.endpoint)
+            for j in range(per_thread):
+                c.put_object(Bucket=bucket, Key=f"t{t}-{j}", Body=b"x")
+
+        workers = [threading.Thread(target=put_many, args=(t,)) for t in range(threads)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        deadline = time.monotonic() + 5
+        while True:
+            mine = [e for e in self.journal(operation="PutObject")
+                    if e["resource"].startswith(bucket + "/")]
+            if len(mine) >= threads * per_thread or time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
+        self.assertEqual(sorted(e["resource"] for e in mine),
+                         sorted(f"{bucket}/t{t}-{j}" for t in range(threads)
+                                for j in range(per_thread)))
+        self.assertEqual(len({e["id"] for e in mine}), threads * per_thread)
+        seqs = [e["seq"] for e in mine]
+        self.assertEqual(seqs, sorted(set(seqs)))
+        self.assertEqual({e["status"] for e in mine}, {200})
 
     def test_state_counts_buckets_objects_and_items(self):
         s3 = client("s3", self.endpoint, region="eu-west-1")
