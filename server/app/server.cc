@@ -168,6 +168,7 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   init_targets.database = impl->database.get();
   init_targets.credentials = &impl->credentials;
   init_targets.iam = impl->iam_store.get();
+  init_targets.faults = impl->faults.get();
   if (std::string e = ApplyStartupResources(config, init_targets); !e.empty()) {
     *error = e;
     return nullptr;
