@@ -96,6 +96,10 @@ TEST_F(FaultTransportTest, DelayHoldsTheResponseBack) {
   auto next = c.ReadResponse();
   ASSERT_TRUE(next);
   EXPECT_EQ(next->body, "answer /next");
+  // on_complete runs once the write has finished, which may be just after the client read it.
+  for (int i = 0; i < 100 && handler_.completed_ok_.load() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   EXPECT_EQ(handler_.completed_ok_.load(), 2);
 }
 
