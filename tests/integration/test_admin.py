@@ -232,6 +232,36 @@ class AdminApiTest(AdminTestCase):
         self.assertEqual(seqs, sorted(set(seqs)))
         self.assertEqual({e["status"] for e in mine}, {200})
 
+    def test_journal_names_the_deciding_policy_statement(self):
+        iam = client("iam", self.endpoint)
+        user = h.unique_name("journal-user")
+        iam.create_user(UserName=user)
+        key = iam.create_access_key(UserName=user)["AccessKey"]
+        iam.put_user_policy(UserName=user, PolicyName="list-only", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Sid": "AllowList", "Effect": "Allow",
+                           "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}))
+        s3 = client("s3", self.endpoint, access_key=key["AccessKeyId"],
+                    secret_key=key["SecretAccessKey"])
+        s3.list_buckets()
+        bucket = h.unique_name("denied")
+        with self.assertRaises(ClientError) as ctx:
+            s3.list_objects_v2(Bucket=bucket)
+        self.assertClientError(ctx.exception, "AccessDenied", 403)
+
+        entries = [e for e in self.wait_journal(count=2, service="s3")
+                   if e.get("access_key") == key["AccessKeyId"]]
+        self.assertEqual([e["operation"] for e in entries], ["ListBuckets", "ListObjectsV2"])
+        allowed, denied = entries
+        self.assertEqual(allowed["principal"], f"arn:aws:iam::000000000000:user/{user}")
+        self.assertEqual(allowed["policy"], "list-only/AllowList: Allow")
+        self.assertEqual((denied["status"], denied["error_code"]), (403, "AccessDenied"))
+        self.assertIn("s3:ListBucket", denied["error_detail"])
+        self.assertIn("deny", denied["policy"].lower())
+        # The secret the IAM API handed out is in neither the journal nor the log.
+        self.assertNotIn(key["SecretAccessKey"], json.dumps(self.journal()))
+        self.assertNotIn(key["SecretAccessKey"], self.full_stderr())
+
     def test_state_counts_buckets_objects_and_items(self):
         s3 = client("s3", self.endpoint, region="eu-west-1")
         bucket = h.unique_name("state")
@@ -283,22 +313,35 @@ class AdminApiTest(AdminTestCase):
                        secret_key=secret).get_caller_identity()
         self.assertEqual(ident["Account"], OTHER_ACCOUNT)
         self.assertEqual(ident["Arn"], f"arn:aws:iam::{OTHER_ACCOUNT}:user/ci-user")
-        s3 = client("s3", self.endpoint, access_key=key, secret_key=secret)
+        # A user with no policy is denied, as in AWS.
         bucket = h.unique_name("creds")
+        with self.assertRaises(ClientError) as ctx:
+            client("s3", self.endpoint, access_key=key, secret_key=secret).create_bucket(
+                Bucket=bucket)
+        self.assertClientError(ctx.exception, "AccessDenied", 403)
+        self.assertEqual(self.admin("DELETE", f"/_skiff/credentials/{key}")[0], 200)
+
+        # Without a user name the key is the account root: allowed everything in its account.
+        root_key = "AKIAADMINADDED00002"
+        status, _, doc = self.admin("POST", "/_skiff/credentials", {
+            "accessKeyId": root_key, "secretAccessKey": secret, "accountId": OTHER_ACCOUNT})
+        self.assertEqual((status, doc["arn"]), (201, f"arn:aws:iam::{OTHER_ACCOUNT}:root"))
+        s3 = client("s3", self.endpoint, access_key=root_key, secret_key=secret)
         s3.create_bucket(Bucket=bucket)
         _, _, state = self.admin("GET", "/_skiff/state")
         owners = {b["name"]: b["owner"] for b in state["buckets"]}
         self.assertEqual(owners[bucket], OTHER_ACCOUNT)
 
-        status, _, doc = self.admin("DELETE", f"/_skiff/credentials/{key}")
+        status, _, doc = self.admin("DELETE", f"/_skiff/credentials/{root_key}")
         self.assertEqual(status, 200, doc)
         with self.assertRaises(ClientError) as ctx:
             s3.list_buckets()
         self.assertClientError(ctx.exception, "InvalidAccessKeyId", 403)
         with self.assertRaises(ClientError) as ctx:
-            client("dynamodb", self.endpoint, access_key=key, secret_key=secret).list_tables()
+            client("dynamodb", self.endpoint, access_key=root_key,
+                   secret_key=secret).list_tables()
         self.assertClientError(ctx.exception, "UnrecognizedClientException", 400)
-        status, _, doc = self.admin("DELETE", f"/_skiff/credentials/{key}")
+        status, _, doc = self.admin("DELETE", f"/_skiff/credentials/{root_key}")
         self.assertEqual((status, doc["error"]), (404, "NoSuchAccessKey"))
 
         status, _, doc = self.admin("POST", "/_skiff/credentials",
