@@ -114,12 +114,14 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
   deps.credentials = &impl->credentials;
   deps.config = &impl->config;
   deps.faults = impl->faults.get();
+  deps.authorizer = impl->authorizer.get();
   impl->s3 = std::make_unique<s3::Service>(deps);
   dynamodb::ServiceDeps dynamodb_deps;
   dynamodb_deps.tables = &impl->database->tables();
   dynamodb_deps.credentials = &impl->credentials;
   dynamodb_deps.config = &impl->config;
   dynamodb_deps.faults = impl->faults.get();
+  dynamodb_deps.authorizer = impl->authorizer.get();
   impl->dynamodb = std::make_unique<dynamodb::Service>(dynamodb_deps);
   impl->sts = std::make_unique<sts::Service>(sts::ServiceOptions{
       "sts", "STS", "https://sts.amazonaws.com/doc/2011-06-15/", "2011-06-15", &impl->credentials,
