@@ -2,12 +2,12 @@
 bodies as aws-chunked with a trailing x-amz-checksum-sha256 (STREAMING-UNSIGNED-PAYLOAD-TRAILER):
 Skiff must store the decoded state, or the state is corrupted (hashicorp/terraform#34054).
 
-Two set-ups, the client trusting a test certificate through SSL_CERT_FILE:
+Three set-ups, Terraform trusting the certificate through SSL_CERT_FILE:
 - Skiff behind a TLS-terminating pass-through (terraform/recorder.py), which also records the
   body form Terraform really sends;
-- Skiff's own listener (--tls-cert/--tls-key). While a build still starts on plain http:// with
-  those flags, that class is skipped with this reason; the first class and
-  test_terraform_wire's aws-chunked replay still cover the body form.
+- Skiff's own listener with a given certificate (--tls-cert/--tls-key);
+- Skiff's own listener with --tls-self-signed, trusting the certificate whose path the start-up
+  line prints (tls-cert=PATH).
 """
 
 import hashlib
@@ -30,7 +30,8 @@ from terraform.tfcli import (AccessLog, TerraformTestCase, backend_config, descr
                              Workdir)
 
 KEY = "tls/terraform.tfstate"
-LISTENING = re.compile(r"listening on (https?)://(\[[^\]]+\]|[^\s:/]+):(\d+)")
+LISTENING = re.compile(r"listening on (https?)://(\[[^\]]+\]|[^\s:/]+):(\d+)"
+                       r"(?:.* tls-cert=(\S+))?")
 
 
 class TlsServer:
@@ -52,7 +53,7 @@ class TlsServer:
             self._stdout.append(line)
             m = LISTENING.search(line)
             if m:
-                self.scheme, self.port = m.group(1), int(m.group(3))
+                self.scheme, self.port, self.cert = m.group(1), int(m.group(3)), m.group(4)
                 break
         timer.cancel()
         threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
@@ -111,29 +112,31 @@ class TerraformBehindTlsProxyTest(TerraformTestCase):
 
 
 class TerraformHttpsTest(TerraformTestCase):
+    """Skiff's own HTTPS listener with a certificate the test made."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.cert_dir = tempfile.mkdtemp(prefix="skiff-tls-cert-")
-        cls.cert, cls.key = make_certificate(cls.cert_dir)
-        cls.tls = TlsServer(["--tls-cert", cls.cert, "--tls-key", cls.key])
+        cls.cert, key = make_certificate(cls.cert_dir)
+        cls.tls = TlsServer(cls.tls_args(cls.cert, key))
+
+    @classmethod
+    def tls_args(cls, cert, key):
+        return ["--tls-cert", cert, "--tls-key", key]
 
     @classmethod
     def tearDownClass(cls):
         code = cls.tls.stop()
         shutil.rmtree(cls.cert_dir, ignore_errors=True)
         super().tearDownClass()
-        if code not in (0, None) and cls.tls.scheme == "https":
-            raise AssertionError(f"the TLS skiff exited with {code}")
+        if code != 0:
+            raise AssertionError(f"the TLS skiff exited with {code} on SIGTERM")
 
     def setUp(self):
         super().setUp()
-        if self.tls.scheme is None:
-            self.fail(f"skiff with --tls-cert did not start: {''.join(self.tls._stdout)}")
-        if self.tls.scheme != "https":
-            self.skipTest("this skiff build accepts --tls-cert but still listens on http://; "
-                          "the aws-chunked trailer form is covered by test_terraform_wire")
+        self.assertEqual(self.tls.scheme, "https",
+                         f"skiff did not start an HTTPS listener: {''.join(self.tls._stdout)}")
         self.tls_endpoint = f"https://localhost:{self.tls.port}"
         self.tls_log = AccessLog(self.tls)
 
@@ -169,6 +172,22 @@ class TerraformHttpsTest(TerraformTestCase):
         calls = ops(self.tls_log.since(0))
         self.assertIn(("s3", "PutObject", f"{bucket}/{KEY}.tflock", 200), calls)
         self.assertIn(("s3", "PutObject", f"{bucket}/{KEY}", 200), calls)
+
+
+class TerraformSelfSignedHttpsTest(TerraformHttpsTest):
+    """--tls-self-signed: the client trusts the certificate named on the start-up line."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cert = cls.tls.cert  # what the start-up line names, not the test's own
+
+    @classmethod
+    def tls_args(cls, cert, key):
+        return ["--tls-self-signed"]
+
+    def test_certificate_path_is_printed(self):
+        self.assertTrue(self.cert and os.path.isfile(self.cert), self.tls._stdout)
 
 
 if __name__ == "__main__":
