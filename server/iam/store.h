@@ -34,12 +34,19 @@ struct IamError {
   bool ok() const { return code.empty(); }
 };
 
+// A tag on a user or role; keys are unique per entity regardless of case.
+struct Tag {
+  std::string key;
+  std::string value;
+};
+
 struct UserInfo {
   std::string name;
   std::string path = "/";
   std::string user_id;  // "AIDA…"
   std::string arn;
   int64_t created_ms = 0;
+  std::vector<Tag> tags;
 };
 
 struct AccessKeyInfo {
@@ -59,6 +66,7 @@ struct RoleInfo {
   std::string description;
   int max_session_duration = 3600;  // seconds
   int64_t created_ms = 0;
+  std::vector<Tag> tags;
 };
 
 struct ManagedPolicyInfo {
@@ -93,6 +101,7 @@ struct RoleSpec {
   std::string trust_policy;
   std::string description;
   int max_session_duration = 3600;
+  std::vector<Tag> tags;
 };
 
 class IamStore {
@@ -111,7 +120,8 @@ class IamStore {
   // --- users (CreateUser, AddAccessKey and PutUserPolicy are also used by --init) ---
   virtual IamError CreateUser(std::string_view account, std::string_view user_name) = 0;
   virtual IamError CreateUser(std::string_view account, std::string_view user_name,
-                              std::string_view path, UserInfo* out) = 0;
+                              std::string_view path, const std::vector<Tag>& tags,
+                              UserInfo* out) = 0;
   virtual IamError GetUser(std::string_view account, std::string_view user_name,
                            UserInfo* out) const = 0;
   // DeleteConflict while the user has access keys or inline or attached policies.

@@ -28,7 +28,8 @@ class SqliteIamStore : public IamStore {
 
   IamError CreateUser(std::string_view account, std::string_view user_name) override;
   IamError CreateUser(std::string_view account, std::string_view user_name,
-                      std::string_view path, UserInfo* out) override;
+                      std::string_view path, const std::vector<Tag>& tags,
+                      UserInfo* out) override;
   IamError GetUser(std::string_view account, std::string_view user_name,
                    UserInfo* out) const override;
   IamError DeleteUser(std::string_view account, std::string_view user_name) override;

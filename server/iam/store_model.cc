@@ -54,6 +54,33 @@ bool GetInt(const rapidjson::Value& v, const char* key, int64_t* out) {
   return true;
 }
 
+void Tags(Writer& w, const std::vector<Tag>& tags) {
+  w.Key("tags");
+  w.StartArray();
+  for (const Tag& t : tags) {
+    w.StartArray();
+    w.String(t.key.data(), static_cast<rapidjson::SizeType>(t.key.size()));
+    w.String(t.value.data(), static_cast<rapidjson::SizeType>(t.value.size()));
+    w.EndArray();
+  }
+  w.EndArray();
+}
+
+// Tags were added after the first documents were written: absent means none.
+bool GetTags(const rapidjson::Value& v, std::vector<Tag>* out) {
+  auto it = v.FindMember("tags");
+  if (it == v.MemberEnd()) return true;
+  if (!it->value.IsArray()) return false;
+  for (const auto& pair : it->value.GetArray()) {
+    if (!pair.IsArray() || pair.Size() != 2 || !pair[0].IsString() || !pair[1].IsString()) {
+      return false;
+    }
+    out->push_back(Tag{std::string(pair[0].GetString(), pair[0].GetStringLength()),
+                       std::string(pair[1].GetString(), pair[1].GetStringLength())});
+  }
+  return true;
+}
+
 bool GetStrList(const rapidjson::Value& v, const char* key, std::vector<std::string>* out) {
   auto it = v.FindMember(key);
   if (it == v.MemberEnd() || !it->value.IsArray()) return false;
@@ -142,6 +169,7 @@ std::string UserToJson(const UserRecord& user) {
   Str(w, "path", user.info.path);
   Str(w, "id", user.info.user_id);
   Int(w, "created", user.info.created_ms);
+  Tags(w, user.info.tags);
   Inline(w, user.policies);
   StrList(w, "attached", user.attached);
   w.Key("keys");
@@ -165,7 +193,8 @@ std::optional<UserRecord> UserFromJson(std::string_view account, std::string_vie
   UserRecord user;
   if (!GetStr(*doc, "name", &user.info.name) || !GetStr(*doc, "path", &user.info.path) ||
       !GetStr(*doc, "id", &user.info.user_id) || !GetInt(*doc, "created", &user.info.created_ms) ||
-      !GetInline(*doc, &user.policies) || !GetStrList(*doc, "attached", &user.attached)) {
+      !GetInline(*doc, &user.policies) || !GetStrList(*doc, "attached", &user.attached) ||
+      !GetTags(*doc, &user.info.tags)) {
     return std::nullopt;
   }
   auto keys = doc->FindMember("keys");
@@ -195,6 +224,7 @@ std::string RoleToJson(const RoleRecord& role) {
   Str(w, "trust", role.info.trust_policy);
   Str(w, "description", role.info.description);
   Int(w, "maxSession", role.info.max_session_duration);
+  Tags(w, role.info.tags);
   Inline(w, role.policies);
   StrList(w, "attached", role.attached);
   w.EndObject();
@@ -211,7 +241,7 @@ std::optional<RoleRecord> RoleFromJson(std::string_view account, std::string_vie
       !GetStr(*doc, "trust", &role.info.trust_policy) ||
       !GetStr(*doc, "description", &role.info.description) ||
       !GetInt(*doc, "maxSession", &max_session) || !GetInline(*doc, &role.policies) ||
-      !GetStrList(*doc, "attached", &role.attached)) {
+      !GetStrList(*doc, "attached", &role.attached) || !GetTags(*doc, &role.info.tags)) {
     return std::nullopt;
   }
   role.info.max_session_duration = static_cast<int>(max_session);
@@ -349,6 +379,31 @@ IamError ValidatePath(std::string_view value, std::string_view member) {
     return Validation(value, member,
                       "Member must satisfy regular expression pattern: "
                       "(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)");
+  }
+  return {};
+}
+
+IamError ValidateTags(const std::vector<Tag>& tags) {
+  if (tags.size() > 50) {
+    return {"LimitExceeded", 409, "The number of tags has reached the maximum limit."};
+  }
+  for (size_t i = 0; i < tags.size(); ++i) {
+    if (tags[i].key.empty() || tags[i].key.size() > 128) {
+      return Validation(tags[i].key, "tags." + std::to_string(i + 1) + ".member.key",
+                        tags[i].key.empty()
+                            ? "Member must have length greater than or equal to 1"
+                            : "Member must have length less than or equal to 128");
+    }
+    if (tags[i].value.size() > 256) {
+      return Validation(tags[i].value, "tags." + std::to_string(i + 1) + ".member.value",
+                        "Member must have length less than or equal to 256");
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (Key(tags[j].key) == Key(tags[i].key)) {
+        return {"InvalidInput", 400,
+                "Duplicate tag keys found. Please note that Tag keys are case insensitive."};
+      }
+    }
   }
   return {};
 }

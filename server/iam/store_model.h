@@ -76,6 +76,8 @@ std::string NewSecret();
 IamError ValidateName(std::string_view value, std::string_view member, size_t max_length);
 // Paths: "/" or "/seg/.../", at most 512 characters.
 IamError ValidatePath(std::string_view value, std::string_view member);
+// Tags: at most 50, keys 1-128 and values 0-256 characters, keys unique regardless of case.
+IamError ValidateTags(const std::vector<Tag>& tags);
 // An identity (or managed) policy: parses, and names no Principal.
 IamError ParseIdentityPolicy(std::string_view document, Policy* out);
 // A role trust policy: parses, and every statement names a Principal.

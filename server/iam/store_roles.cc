@@ -38,6 +38,7 @@ IamError SqliteIamStore::CreateRole(std::string_view account, std::string_view r
             "Member must have length less than or equal to 1000"};
   }
   if (IamError e = model::ValidateTrustPolicy(spec.trust_policy); !e.ok()) return e;
+  if (IamError e = model::ValidateTags(spec.tags); !e.ok()) return e;
   std::unique_lock lock(mutex_);
   if (FindRole(account, role_name) != nullptr) {
     return {"EntityAlreadyExists", 409,
@@ -52,6 +53,7 @@ IamError SqliteIamStore::CreateRole(std::string_view account, std::string_view r
   role.info.description = spec.description;
   role.info.max_session_duration = spec.max_session_duration;
   role.info.created_ms = common::NowMillis();
+  role.info.tags = spec.tags;
   if (out != nullptr) *out = role.info;
   return SaveRole(account, std::move(role));
 }

@@ -23,13 +23,15 @@ bool HasPrefix(std::string_view path, std::string_view prefix) {
 }  // namespace
 
 IamError SqliteIamStore::CreateUser(std::string_view account, std::string_view user_name) {
-  return CreateUser(account, user_name, "/", nullptr);
+  return CreateUser(account, user_name, "/", {}, nullptr);
 }
 
 IamError SqliteIamStore::CreateUser(std::string_view account, std::string_view user_name,
-                                    std::string_view path, UserInfo* out) {
+                                    std::string_view path, const std::vector<Tag>& tags,
+                                    UserInfo* out) {
   if (IamError e = model::ValidateName(user_name, "userName", 64); !e.ok()) return e;
   if (IamError e = model::ValidatePath(path, "path"); !e.ok()) return e;
+  if (IamError e = model::ValidateTags(tags); !e.ok()) return e;
   std::unique_lock lock(mutex_);
   if (FindUser(account, user_name) != nullptr) {
     return {"EntityAlreadyExists", 409,
@@ -41,6 +43,7 @@ IamError SqliteIamStore::CreateUser(std::string_view account, std::string_view u
   user.info.user_id = model::NewId("AIDA", 21);
   user.info.arn = model::UserArn(account, path, user_name);
   user.info.created_ms = common::NowMillis();
+  user.info.tags = tags;
   if (out != nullptr) *out = user.info;
   return SaveUser(account, std::move(user));
 }

@@ -24,6 +24,11 @@ std::string RoleResource(const Call& call, const std::string& name, const std::s
 std::string UserXml(const iam::UserInfo& user, int indent);
 std::string RoleXml(const iam::RoleInfo& role, int indent);
 
+// "<Tags><member><Key/><Value/></member>…</Tags>" ("" without tags), as Create/Get answer them.
+std::string TagsXml(const std::vector<iam::Tag>& tags, int indent);
+// Tags.member.N.Key / Tags.member.N.Value.
+std::vector<iam::Tag> TagsParam(const Call& call);
+
 // The Path / PathPrefix parameter ("/" when absent).
 std::string PathParam(const Call& call, const std::string& name);
 

@@ -25,6 +25,7 @@ Outcome CreateRole(Call& call) {
   }
   spec.path = PathParam(call, "Path");
   spec.description = Param(call, "Description").value_or("");
+  spec.tags = TagsParam(call);
   if (std::optional<std::string> max = Param(call, "MaxSessionDuration")) {
     char* end = nullptr;
     long value = std::strtol(max->c_str(), &end, 10);
@@ -38,7 +39,7 @@ Outcome CreateRole(Call& call) {
   iam::RoleInfo role;
   iam::IamError e = Store(call).CreateRole(Account(call), name, spec, &role);
   if (!e.ok()) return Fail(e);
-  return Done("    <Role>\n" + RoleXml(role, 6) + "    </Role>\n");
+  return Done("    <Role>\n" + RoleXml(role, 6) + TagsXml(role.tags, 6) + "    </Role>\n");
 }
 
 Outcome GetRole(Call& call) {
@@ -47,7 +48,8 @@ Outcome GetRole(Call& call) {
   iam::RoleInfo role;
   iam::IamError e = Store(call).GetRole(Account(call), name, &role);
   if (!e.ok()) return Fail(e);
-  return Done("    <Role>\n" + RoleXml(role, 6) + "      <RoleLastUsed/>\n    </Role>\n");
+  return Done("    <Role>\n" + RoleXml(role, 6) + TagsXml(role.tags, 6) +
+              "      <RoleLastUsed/>\n    </Role>\n");
 }
 
 Outcome DeleteRole(Call& call) {
@@ -119,6 +121,14 @@ Outcome ListRolePolicies(Call& call) {
   return Done(out + "    </PolicyNames>\n" + PageTail(page));
 }
 
+// Skiff has no instance profiles: a role is in none.
+Outcome ListInstanceProfilesForRole(Call& call) {
+  std::string name;
+  if (auto e = Required(call, "RoleName", "roleName", &name)) return Fail(*e);
+  if (iam::IamError e = Store(call).GetRole(Account(call), name, nullptr); !e.ok()) return Fail(e);
+  return Done("    <InstanceProfiles/>\n" + Element("IsTruncated", "false", 4));
+}
+
 }  // namespace
 
 std::string RoleResource(const Call& call, const std::string& name, const std::string& path) {
@@ -149,6 +159,7 @@ void AddRoleActions(std::vector<ActionSpec>* table) {
       {"GetRolePolicy", GetRolePolicy, NamedRoleResource},
       {"DeleteRolePolicy", DeleteRolePolicy, NamedRoleResource},
       {"ListRolePolicies", ListRolePolicies, NamedRoleResource},
+      {"ListInstanceProfilesForRole", ListInstanceProfilesForRole, NamedRoleResource},
   });
 }
 

@@ -40,9 +40,10 @@ Outcome CreateUser(Call& call) {
   std::string name;
   if (auto e = Required(call, "UserName", "userName", &name)) return Fail(*e);
   iam::UserInfo user;
-  iam::IamError e = Store(call).CreateUser(Account(call), name, PathParam(call, "Path"), &user);
+  iam::IamError e = Store(call).CreateUser(Account(call), name, PathParam(call, "Path"),
+                                           TagsParam(call), &user);
   if (!e.ok()) return Fail(e);
-  return Done("    <User>\n" + UserXml(user, 6) + "    </User>\n");
+  return Done("    <User>\n" + UserXml(user, 6) + TagsXml(user.tags, 6) + "    </User>\n");
 }
 
 Outcome GetUser(Call& call) {
@@ -58,7 +59,7 @@ Outcome GetUser(Call& call) {
   iam::UserInfo user;
   iam::IamError e = Store(call).GetUser(Account(call), user_name, &user);
   if (!e.ok()) return Fail(e);
-  return Done("    <User>\n" + UserXml(user, 6) + "    </User>\n");
+  return Done("    <User>\n" + UserXml(user, 6) + TagsXml(user.tags, 6) + "    </User>\n");
 }
 
 Outcome DeleteUser(Call& call) {
@@ -160,7 +161,37 @@ Outcome ListUserPolicies(Call& call) {
   return Done(out + "    </PolicyNames>\n" + PageTail(page));
 }
 
+// Skiff has no IAM groups: a user is in none.
+Outcome ListGroupsForUser(Call& call) {
+  std::string name;
+  if (auto e = Required(call, "UserName", "userName", &name)) return Fail(*e);
+  if (iam::IamError e = Store(call).GetUser(Account(call), name, nullptr); !e.ok()) return Fail(e);
+  return Done("    <Groups/>\n" + Element("IsTruncated", "false", 4));
+}
+
 }  // namespace
+
+std::vector<iam::Tag> TagsParam(const Call& call) {
+  std::vector<iam::Tag> tags;
+  for (int i = 1;; ++i) {
+    std::string prefix = "Tags.member." + std::to_string(i) + ".";
+    std::optional<std::string> key = Param(call, prefix + "Key");
+    if (!key) break;
+    tags.push_back(iam::Tag{*key, Param(call, prefix + "Value").value_or("")});
+  }
+  return tags;
+}
+
+std::string TagsXml(const std::vector<iam::Tag>& tags, int indent) {
+  if (tags.empty()) return "";
+  std::string pad(static_cast<size_t>(indent), ' ');
+  std::string out = pad + "<Tags>\n";
+  for (const iam::Tag& t : tags) {
+    out += pad + "  <member>\n" + Element("Key", t.key, indent + 4) +
+           Element("Value", t.value, indent + 4) + pad + "  </member>\n";
+  }
+  return out + pad + "</Tags>\n";
+}
 
 std::string UserResource(const Call& call, const std::string& name, const std::string& path) {
   iam::UserInfo user;
@@ -193,6 +224,7 @@ void AddUserActions(std::vector<ActionSpec>* table) {
       {"GetUserPolicy", GetUserPolicy, NamedUserResource},
       {"DeleteUserPolicy", DeleteUserPolicy, NamedUserResource},
       {"ListUserPolicies", ListUserPolicies, NamedUserResource},
+      {"ListGroupsForUser", ListGroupsForUser, NamedUserResource},
   });
 }
 

@@ -79,6 +79,31 @@ class IamTest(SkiffTestCase):
             iam.delete_user(UserName="u-crud")
         self.assertClientError(e.exception, "NoSuchEntity", 404)
 
+    def test_tags_and_the_lists_skiff_has_nothing_for(self):
+        iam = self.iam()
+        user = iam.create_user(UserName="tagged", Tags=[{"Key": "env", "Value": "ci"}])["User"]
+        self.assertEqual(user["Tags"], [{"Key": "env", "Value": "ci"}])
+        self.assertEqual(iam.get_user(UserName="tagged")["User"]["Tags"],
+                         [{"Key": "env", "Value": "ci"}])
+        with self.assertRaises(ClientError) as e:
+            iam.create_user(UserName="dup-tags", Tags=[{"Key": "a", "Value": "1"},
+                                                       {"Key": "A", "Value": "2"}])
+        self.assertClientError(
+            e.exception, "InvalidInput", 400,
+            "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+        role = iam.create_role(RoleName="tagged-role", AssumeRolePolicyDocument=TRUST_ACCOUNT,
+                               Tags=[{"Key": "team", "Value": "infra"}])["Role"]
+        self.assertEqual(role["Tags"], [{"Key": "team", "Value": "infra"}])
+        self.assertEqual(iam.get_role(RoleName="tagged-role")["Role"]["Tags"],
+                         [{"Key": "team", "Value": "infra"}])
+        # Skiff has no groups or instance profiles; the lists are empty for existing entities.
+        self.assertEqual(iam.list_groups_for_user(UserName="tagged")["Groups"], [])
+        self.assertEqual(iam.list_instance_profiles_for_role(
+            RoleName="tagged-role")["InstanceProfiles"], [])
+        with self.assertRaises(ClientError) as e:
+            iam.list_groups_for_user(UserName="nobody")
+        self.assertClientError(e.exception, "NoSuchEntity", 404)
+
     def test_get_user_of_the_root_caller(self):
         user = self.iam().get_user()["User"]
         self.assertEqual(user["Arn"], f"arn:aws:iam::{ACCOUNT}:root")

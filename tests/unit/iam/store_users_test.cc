@@ -15,7 +15,7 @@ class StoreUsersTest : public StoreTest {};
 
 TEST_F(StoreUsersTest, CreateGetListDeleteUser) {
   UserInfo created;
-  ASSERT_TRUE(store().CreateUser(kAccount, "alice", "/team/", &created).ok());
+  ASSERT_TRUE(store().CreateUser(kAccount, "alice", "/team/", {}, &created).ok());
   EXPECT_EQ(created.arn, "arn:aws:iam::111122223333:user/team/alice");
   EXPECT_EQ(created.user_id.size(), 21u);
   EXPECT_TRUE(created.user_id.starts_with("AIDA"));
@@ -53,7 +53,7 @@ TEST_F(StoreUsersTest, InvalidNamesAndPathsAreValidationErrors) {
             "1 validation error detected: Value 'bad name' at 'userName' failed to satisfy "
             "constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+");
   EXPECT_EQ(store().CreateUser(kAccount, std::string(65, 'a')).code, "ValidationError");
-  EXPECT_EQ(store().CreateUser(kAccount, "ok", "no-slashes", nullptr).code, "ValidationError");
+  EXPECT_EQ(store().CreateUser(kAccount, "ok", "no-slashes", {}, nullptr).code, "ValidationError");
   EXPECT_TRUE(store().ListUsers(kAccount, "").empty());
 }
 
@@ -138,6 +138,21 @@ TEST_F(StoreUsersTest, InlinePoliciesAreValidatedAndApplyToTheUser) {
   ASSERT_TRUE(store().DeleteUserPolicy(kAccount, "alice", "all").ok());
   EXPECT_EQ(store().DeleteUserPolicy(kAccount, "alice", "all").code, "NoSuchEntity");
   EXPECT_TRUE(store().PoliciesFor(alice).empty());
+}
+
+TEST_F(StoreUsersTest, TagsAreValidatedAndKept) {
+  EXPECT_EQ(store().CreateUser(kAccount, "t", "/", {{"env", "a"}, {"ENV", "b"}}, nullptr).message,
+            "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+  EXPECT_EQ(store().CreateUser(kAccount, "t", "/", {{"", "a"}}, nullptr).code, "ValidationError");
+  EXPECT_EQ(store().GetUser(kAccount, "t", nullptr).code, "NoSuchEntity");
+  ASSERT_TRUE(store().CreateUser(kAccount, "t", "/", {{"env", "ci"}, {"team", ""}}, nullptr).ok());
+  Reopen();
+  UserInfo user;
+  ASSERT_TRUE(store().GetUser(kAccount, "t", &user).ok());
+  ASSERT_EQ(user.tags.size(), 2u);
+  EXPECT_EQ(user.tags[0].key, "env");
+  EXPECT_EQ(user.tags[0].value, "ci");
+  EXPECT_EQ(user.tags[1].key, "team");
 }
 
 TEST_F(StoreUsersTest, StateSurvivesReopenAndResetClearsIt) {
