@@ -37,7 +37,12 @@ void AddGlobalConditionKeys(const common::Principal& p, const http::Request& req
                             const std::string& resource_account, RequestFacts* facts) {
   auto& k = facts->context;
   k["aws:SecureTransport"] = {request.secure ? "true" : "false"};
-  if (!request.remote_address.empty()) k["aws:SourceIp"] = {request.remote_address};
+  if (!request.remote_address.empty()) {
+    // An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d; policies name it a.b.c.d.
+    std::string_view ip = request.remote_address;
+    if (ip.starts_with("::ffff:") && ip.find('.') != std::string_view::npos) ip.remove_prefix(7);
+    k["aws:SourceIp"] = {std::string(ip)};
+  }
   auto now = std::chrono::system_clock::now();
   k["aws:CurrentTime"] = {IsoTime(now)};
   k["aws:EpochTime"] = {std::to_string(
