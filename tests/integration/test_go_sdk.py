@@ -1,9 +1,10 @@
 """The AWS SDK for Go v2 (Terraform's SDK family) against Skiff: tests/go/sdkcheck drives the S3,
 DynamoDB and STS calls of Terraform's S3 backend and checks the answers itself. It is built
 offline from Debian's golang-go and golang-github-aws-aws-sdk-go-v2-dev (tests/go/build) into
-the build tree next to SKIFF_BIN, where Go's build cache makes rebuilds cheap. It runs twice:
-over http:// (checksums as headers) and through a TLS-terminating pass-through over https://,
-where the SDK sends PutObject/UploadPart bodies as aws-chunked with trailing checksums."""
+the build tree next to SKIFF_BIN, where Go's build cache makes rebuilds cheap. It runs over
+http:// (checksums as headers), through a TLS-terminating recording pass-through over https://
+(where the SDK sends PutObject/UploadPart bodies as aws-chunked with trailing checksums, which
+the recording confirms), and against Skiff's own --tls-self-signed listener."""
 
 import os
 import re
@@ -13,7 +14,8 @@ import tempfile
 import unittest
 
 import skiff_harness as h
-from terraform.recorder import RecordingProxy, make_certificate
+from terraform.recorder import RecordingProxy
+from terraform.tls import TlsServer, make_certificate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD_SCRIPT = os.path.join(HERE, "..", "go", "build")
@@ -83,6 +85,14 @@ class GoSdkTest(h.SkiffTestCase):
         for r in chunked:
             self.assertIn("aws-chunked", r.headers.get("content-encoding", ""))
             self.assertTrue(r.headers.get("x-amz-trailer", "").startswith("x-amz-checksum-"))
+
+    def test_same_calls_against_skiffs_own_tls_listener(self):
+        server = TlsServer(["--tls-self-signed"])
+        self.addCleanup(server.close)
+        self.assertEqual(server.scheme, "https", server._stdout)
+        self.run_sdkcheck(f"https://localhost:{server.port}", {"SSL_CERT_FILE": server.cert})
+        self.assertEqual(server.stop(), 0)
+
 
 if __name__ == "__main__":
     unittest.main()

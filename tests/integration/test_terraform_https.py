@@ -13,62 +13,20 @@ Three set-ups, Terraform trusting the certificate through SSL_CERT_FILE:
 import hashlib
 import json
 import os
-import re
 import shutil
-import signal
-import subprocess
 import tempfile
-import threading
 import unittest
 
 import boto3
 from botocore.config import Config
 
 import skiff_harness as h
-from terraform.recorder import RecordingProxy, make_certificate
+from terraform.recorder import RecordingProxy
+from terraform.tls import TlsServer, make_certificate
 from terraform.tfcli import (AccessLog, TerraformTestCase, backend_config, describe, ops,
                              Workdir)
 
 KEY = "tls/terraform.tfstate"
-LISTENING = re.compile(r"listening on (https?)://(\[[^\]]+\]|[^\s:/]+):(\d+)"
-                       r"(?:.* tls-cert=(\S+))?")
-
-
-class TlsServer:
-    """A skiff process started with TLS flags; `scheme` is what it says it listens on."""
-
-    def __init__(self, args):
-        self.data_dir = tempfile.mkdtemp(prefix="skiff-tls-")
-        self._stderr_file = tempfile.TemporaryFile()  # the JSON access log, read by AccessLog
-        self.proc = subprocess.Popen(
-            [h.SKIFF_BIN, "--port", "0", "--data-dir", self.data_dir, "--log-format", "json",
-             *args], stdout=subprocess.PIPE, stderr=self._stderr_file, stdin=subprocess.DEVNULL,
-            env={k: v for k, v in os.environ.items() if not k.startswith("SKIFF_")})
-        self.scheme = self.port = None
-        self._stdout = []
-        timer = threading.Timer(h.STARTUP_TIMEOUT, self.proc.kill)
-        timer.start()
-        for raw in self.proc.stdout:
-            line = raw.decode("utf-8", "replace")
-            self._stdout.append(line)
-            m = LISTENING.search(line)
-            if m:
-                self.scheme, self.port, self.cert = m.group(1), int(m.group(3)), m.group(4)
-                break
-        timer.cancel()
-        threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout=h.STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            return None
-        finally:
-            shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 class TerraformBehindTlsProxyTest(TerraformTestCase):
@@ -128,6 +86,7 @@ class TerraformHttpsTest(TerraformTestCase):
     @classmethod
     def tearDownClass(cls):
         code = cls.tls.stop()
+        cls.tls.close()
         shutil.rmtree(cls.cert_dir, ignore_errors=True)
         super().tearDownClass()
         if code != 0:

@@ -4,21 +4,8 @@ test can check Terraform's real requests header by header."""
 
 import http.client
 import http.server
-import os
 import ssl
-import subprocess
 import threading
-
-
-def make_certificate(directory):
-    """A self-signed certificate for localhost / 127.0.0.1 (openssl CLI); (cert, key) paths.
-    Clients trust it directly (SSL_CERT_FILE for Go, verify= for botocore)."""
-    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
-                    "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                    "-keyout", key, "-out", cert], check=True, capture_output=True, timeout=30)
-    return cert, key
 
 
 class Recorded:
