@@ -2,7 +2,26 @@
 // metrics, and faults (delegated to the fault engine's endpoint). With an admin token configured,
 // every endpoint but /_skiff/health needs "Authorization: Bearer <token>" (else 401).
 // Unknown paths are 404 and unsupported methods 405 with Allow, both with a JSON error body
-// {"error": code, "message": text}.
+// {"error": code, "message": text}; bad parameters are 400 "InvalidParameter".
+//   GET    /_skiff/health                 {"status":"ok","version","services":{..},"uptime_seconds"}
+//   POST   /_skiff/reset[?service=S]      S: s3 dynamodb iam faults credentials journal (none: all)
+//                                         -> {"reset":[scopes]}
+//   GET    /_skiff/journal[?filters]      service, operation, status (403 or 4xx), error_code
+//                                         (or code), id, since (ISO 8601 or epoch ms), limit
+//                                         -> {"capacity","count","entries":[oldest .. newest]}
+//   DELETE /_skiff/journal                clears it
+//   GET    /_skiff/state                  {"buckets":[{name,region,owner,created,versioning,
+//                                         object_lock,objects,versions,bytes}],
+//                                         "tables":[{name,account,region,status,created,items,bytes}]}
+//   GET    /_skiff/credentials            {"credentials":[{accessKeyId,accountId,arn,userName?,
+//                                         temporary,expiration?}]} (never a secret or token)
+//   GET    /_skiff/credentials/<key>      one of them, or 404 NoSuchAccessKey
+//   POST   /_skiff/credentials            {accessKeyId, secretAccessKey, accountId?, userName?,
+//                                         sessionToken?, expiration?} -> 201 and the listing entry
+//   DELETE /_skiff/credentials/<key>      (or ?accessKeyId=) -> {"deleted":key}, or 404
+//   GET    /_skiff/metrics                Prometheus text 0.0.4
+//   *      /_skiff/faults[/<id>]          the fault engine (server/app/admin_faults.h)
+// Admin requests go to the access log and metrics, not to the journal.
 #pragma once
 
 #include <chrono>
