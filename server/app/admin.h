@@ -3,7 +3,7 @@
 // every endpoint but /_skiff/health needs "Authorization: Bearer <token>" (else 401).
 // Unknown paths are 404 and unsupported methods 405 with Allow, both with a JSON error body
 // {"error": code, "message": text}; bad parameters are 400 "InvalidParameter".
-//   GET    /_skiff/health                 {"status":"ok","version","services":{..},"uptime_seconds"}
+//   GET    /_skiff/health                 {"status":"ok",version,services:{..},uptime_seconds}
 //   POST   /_skiff/reset[?service=S]      S: s3 dynamodb iam faults credentials journal (none: all)
 //                                         -> {"reset":[scopes]}
 //   GET    /_skiff/journal[?filters]      service, operation, status (403 or 4xx), error_code
@@ -12,7 +12,8 @@
 //   DELETE /_skiff/journal                clears it
 //   GET    /_skiff/state                  {"buckets":[{name,region,owner,created,versioning,
 //                                         object_lock,objects,versions,bytes}],
-//                                         "tables":[{name,account,region,status,created,items,bytes}]}
+//                                         "tables":[{name,account,region,status,created,items,
+//                                         bytes}]}
 //   GET    /_skiff/credentials            {"credentials":[{accessKeyId,accountId,arn,userName?,
 //                                         temporary,expiration?}]} (never a secret or token)
 //   GET    /_skiff/credentials/<key>      one of them, or 404 NoSuchAccessKey
