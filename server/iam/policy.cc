@@ -32,6 +32,7 @@ enum class Fault {
   kConditionType,
   kConditionValue,
   kDuplicateSid,
+  kColons,
   kBoth,  // Action and NotAction (or Resource and NotResource...) together
 };
 
@@ -129,6 +130,7 @@ struct PolicyParser {
             field = a;
             return Fault::kVendor;
           }
+          if (std::count(a.begin(), a.end(), ':') > 1) return Fault::kColons;
           a = AsciiLower(a);
         }
       } else if (name == "Resource" || name == "NotResource") {
@@ -344,6 +346,8 @@ std::string IamMessage(Fault f, const std::string& field) {
       return "Syntax errors in policy.";
     case Fault::kDuplicateSid:
       return "Statement IDs (SID) in a single policy must be unique.";
+    case Fault::kColons:
+      return "Actions/Condition can contain only one colon.";
     case Fault::kBoth:
       return "Syntax errors in policy.";
   }
@@ -369,6 +373,7 @@ std::string S3Message(Fault f, const std::string& field) {
       return field == "Effect" ? "Missing required field Effect" : "Invalid effect: " + field;
     case Fault::kNoAction:
     case Fault::kVendor:
+    case Fault::kColons:
       return "Policy has invalid action";
     case Fault::kNoResource:
     case Fault::kResourceFormat:

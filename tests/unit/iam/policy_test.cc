@@ -69,6 +69,8 @@ TEST(PolicyParseTest, RefusesMalformedDocumentsWithIamWording) {
        "Policy statement must contain actions."},
       {R"({"Statement":{"Effect":"Allow","Action":"GetObject","Resource":"*"}})",
        "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."},
+      {R"({"Statement":{"Effect":"Allow","Action":"s3:Get:Object","Resource":"*"}})",
+       "Actions/Condition can contain only one colon."},
       {R"({"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"bucket"}})",
        "Resource bucket must be in ARN format or \"*\"."},
       {R"({"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*",
