@@ -39,9 +39,9 @@ faults::Target MakeTarget(const RequestContext& ctx) {
 std::vector<std::string> RequestTables(const rapidjson::Value& input) {
   std::vector<std::string> tables;
   if (!input.IsObject()) return tables;
-  if (auto it = input.FindMember("TableName"); it != input.MemberEnd()) AddString(it->value, &tables);
-  if (auto it = input.FindMember("ResourceArn");
-      it != input.MemberEnd() && it->value.IsString()) {
+  if (auto it = input.FindMember("TableName"); it != input.MemberEnd())
+    AddString(it->value, &tables);
+  if (auto it = input.FindMember("ResourceArn"); it != input.MemberEnd() && it->value.IsString()) {
     // arn:aws:dynamodb:<region>:<account>:table/<name>[/index/...]
     std::string_view arn(it->value.GetString(), it->value.GetStringLength());
     size_t at = arn.find(":table/");
@@ -52,12 +52,10 @@ std::vector<std::string> RequestTables(const rapidjson::Value& input) {
       AddString(v, &tables);
     }
   }
-  if (auto it = input.FindMember("RequestItems");
-      it != input.MemberEnd() && it->value.IsObject()) {
+  if (auto it = input.FindMember("RequestItems"); it != input.MemberEnd() && it->value.IsObject()) {
     for (auto& m : it->value.GetObject()) AddString(m.name, &tables);
   }
-  if (auto it = input.FindMember("TransactItems");
-      it != input.MemberEnd() && it->value.IsArray()) {
+  if (auto it = input.FindMember("TransactItems"); it != input.MemberEnd() && it->value.IsArray()) {
     for (auto& entry : it->value.GetArray()) {
       if (!entry.IsObject()) continue;
       for (auto& kind : entry.GetObject()) {  // {"Put": {...}}, {"Get": {...}}, ...

@@ -16,8 +16,7 @@ constexpr int64_t kMaxLatencyMs = 5 * 60 * 1000;
 constexpr size_t kMaxIdLength = 64;
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -34,13 +33,15 @@ bool IsIdChar(char c) {
 bool IsRegionName(std::string_view r) {
   if (r.empty() || r.size() > 32) return false;
   return std::all_of(r.begin(), r.end(), [](char c) {
-    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-           c == '-';
+    return std::islower(static_cast<unsigned char>(c)) ||
+           std::isdigit(static_cast<unsigned char>(c)) || c == '-';
   });
 }
 
 // An exact rule field: empty matches anything, otherwise the target's value must equal it.
-bool Exact(const std::string& want, const std::string& have) { return want.empty() || want == have; }
+bool Exact(const std::string& want, const std::string& have) {
+  return want.empty() || want == have;
+}
 bool Glob(const std::string& want, const std::string& have) {
   return want.empty() || GlobMatch(want, have);
 }
@@ -123,8 +124,7 @@ std::string ValidateRule(const Rule& rule) {
   if (!m.service.empty() && !IsKnownService(m.service)) {
     return "match.service must be one of s3, dynamodb, sts, iam (got \"" + m.service + "\")";
   }
-  if (rule.preset != Preset::kNone && !m.service.empty() &&
-      !PresetServes(rule.preset, m.service)) {
+  if (rule.preset != Preset::kNone && !m.service.empty() && !PresetServes(rule.preset, m.service)) {
     return "preset " + std::string(PresetName(rule.preset)) + " does not apply to " + m.service;
   }
   const Action& a = rule.action;
@@ -153,9 +153,9 @@ std::string ValidateRule(const Rule& rule) {
   if (!rule.preset_region.empty() && rule.preset != Preset::kWrongRegion) {
     return "region is an option of the wrong-region preset only";
   }
-  bool has_error = !a.error_code.empty() ||
-                   (rule.preset != Preset::kNone && rule.preset != Preset::kSlow &&
-                    rule.preset != Preset::kWrongRegion);
+  bool has_error =
+      !a.error_code.empty() || (rule.preset != Preset::kNone && rule.preset != Preset::kSlow &&
+                                rule.preset != Preset::kWrongRegion);
   if (a.reset_connection && (has_error || !redirect.empty())) {
     return "action.reset_connection cannot be combined with an error or a redirect";
   }

@@ -18,14 +18,14 @@ namespace skiff::faults {
 
 // What one request looks like to the matcher. Empty fields never match a rule field that is set.
 struct Target {
-  std::string service;     // "s3", "dynamodb", "sts", "iam"
-  std::string operation;   // "PutObject", "GetItem", "AssumeRole"
+  std::string service;    // "s3", "dynamodb", "sts", "iam"
+  std::string operation;  // "PutObject", "GetItem", "AssumeRole"
   std::string region;
   std::string account;
   std::string access_key;
   std::string bucket;
   std::string key;
-  std::string table;       // DynamoDB: every table the request names (first one here)
+  std::string table;  // DynamoDB: every table the request names (first one here)
   std::vector<std::string> tables;
   std::string method;
   // For messages only (never matched): the caller's ARN and the request's X-Amz-Date
@@ -36,12 +36,12 @@ struct Target {
 
 // What a fired rule does. Several parts can combine (latency + error).
 struct Action {
-  std::string error_code;      // any AWS error code: "SlowDown", "ThrottlingException", ...
-  std::string message;         // optional: overrides the service's default message
-  int status = 0;              // optional: overrides the code's real status
+  std::string error_code;  // any AWS error code: "SlowDown", "ThrottlingException", ...
+  std::string message;     // optional: overrides the service's default message
+  int status = 0;          // optional: overrides the code's real status
   std::chrono::milliseconds latency{0};
   bool reset_connection = false;
-  std::string redirect_region; // S3: make the bucket appear to live in this region (301)
+  std::string redirect_region;  // S3: make the bucket appear to live in this region (301)
 
   // True when the request must not run: an error, a reset or a redirect (latency alone lets it
   // proceed, delayed).
@@ -100,7 +100,7 @@ enum class Preset {
 };
 
 struct Rule {
-  std::string id;  // "" -> the engine assigns "fault-<n>"
+  std::string id;           // "" -> the engine assigns "fault-<n>"
   std::string description;  // free text, shown in the listing
   Match match;
   // With a preset: fields set here override the preset's (e.g. error_code ThrottlingException,

@@ -76,15 +76,24 @@ class RuleReader {
     for (auto& member : v.GetObject()) {
       std::string_view name(member.name.GetString(), member.name.GetStringLength());
       std::string* field = nullptr;
-      if (name == "service") field = &m->service;
-      else if (name == "operation") field = &m->operation;
-      else if (name == "region") field = &m->region;
-      else if (name == "account") field = &m->account;
-      else if (name == "access_key") field = &m->access_key;
-      else if (name == "bucket") field = &m->bucket;
-      else if (name == "key") field = &m->key;
-      else if (name == "table") field = &m->table;
-      else if (name == "method") field = &m->method;
+      if (name == "service")
+        field = &m->service;
+      else if (name == "operation")
+        field = &m->operation;
+      else if (name == "region")
+        field = &m->region;
+      else if (name == "account")
+        field = &m->account;
+      else if (name == "access_key")
+        field = &m->access_key;
+      else if (name == "bucket")
+        field = &m->bucket;
+      else if (name == "key")
+        field = &m->key;
+      else if (name == "table")
+        field = &m->table;
+      else if (name == "method")
+        field = &m->method;
       if (field == nullptr) return "unknown member " + Path("match." + std::string(name));
       if (auto err = String(member.value, "match." + std::string(name), field); !err.empty()) {
         return err;
@@ -112,7 +121,8 @@ class RuleReader {
       } else if (name == "latency_ms") {
         uint64_t ms = 0;
         err = Count(value, path, &ms);
-        if (err.empty() && ms > static_cast<uint64_t>(INT32_MAX)) err = Path(path) + " is too large";
+        if (err.empty() && ms > static_cast<uint64_t>(INT32_MAX))
+          err = Path(path) + " is too large";
         a->latency = std::chrono::milliseconds(static_cast<int64_t>(ms));
       } else if (name == "reset_connection") {
         if (!value.IsBool()) return Path(path) + " must be true or false";

@@ -38,8 +38,8 @@ void AddFields(RequestContext& ctx, ErrorReply* reply) {
       reply->Field("Key", ctx.target.key);
       break;
     case S3Error::kPreconditionFailed:
-      reply->Field("Condition", ctx.request.headers.Has("If-None-Match") ? "If-None-Match"
-                                                                         : "If-Match");
+      reply->Field("Condition",
+                   ctx.request.headers.Has("If-None-Match") ? "If-None-Match" : "If-Match");
       break;
     case S3Error::kRequestTimeTooSkewed: {
       // The fault pretends the server clock runs 15 minutes ahead of the request.

@@ -30,10 +30,9 @@ TEST(AdminFaultsTest, AddListDeleteClear) {
   EXPECT_EQ(r.body, R"({"ids":["a","fault-1"]})");
 
   r = Call(engine, "GET", "/_skiff/faults");
-  EXPECT_EQ(r.body,
-            R"({"rules":[{"id":"a","match":{},"preset":"throttle","trigger":"always",)"
-            R"("matched":0,"fired":0},{"id":"fault-1","match":{"service":"s3"},)"
-            R"("preset":"slow","trigger":"always","matched":0,"fired":0}]})");
+  EXPECT_EQ(r.body, R"({"rules":[{"id":"a","match":{},"preset":"throttle","trigger":"always",)"
+                    R"("matched":0,"fired":0},{"id":"fault-1","match":{"service":"s3"},)"
+                    R"("preset":"slow","trigger":"always","matched":0,"fired":0}]})");
 
   r = Call(engine, "DELETE", "/_skiff/faults/a");
   EXPECT_EQ(r.status, 200);
@@ -49,12 +48,11 @@ TEST(AdminFaultsTest, AddListDeleteClear) {
 
 TEST(AdminFaultsTest, BadRuleIs400AndAddsNothing) {
   faults::Engine engine;
-  http::Response r = Call(engine, "POST", "/_skiff/faults",
-                          R"([{"preset":"slow"},{"action":{"status":503}}])");
+  http::Response r =
+      Call(engine, "POST", "/_skiff/faults", R"([{"preset":"slow"},{"action":{"status":503}}])");
   EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(r.body,
-            R"({"error":"InvalidFaultRule","message":"rules[1]: action.status needs an )"
-            R"(action.error_code to go with it"})");
+  EXPECT_EQ(r.body, R"({"error":"InvalidFaultRule","message":"rules[1]: action.status needs an )"
+                    R"(action.error_code to go with it"})");
   EXPECT_EQ(engine.size(), 0u);
 }
 

@@ -1,8 +1,8 @@
 // Matching, triggers and the engine's bookkeeping.
 #include <gtest/gtest.h>
 
-#include <string>
 #include <atomic>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -111,7 +111,8 @@ TEST(MatchTest, TableMatchesAnyNamedTable) {
 
 TEST(EngineTest, AlwaysFiresAndCounts) {
   Engine engine;
-  std::string id = MustLoad(engine, R"({"match":{"service":"s3"},"action":{"error_code":"SlowDown"}})");
+  std::string id =
+      MustLoad(engine, R"({"match":{"service":"s3"},"action":{"error_code":"SlowDown"}})");
   EXPECT_EQ(id, "fault-1");
   for (int i = 0; i < 3; ++i) {
     auto fired = engine.Match(S3("PutObject"));
@@ -170,11 +171,13 @@ TEST(EngineTest, ProbabilityWithSeedRepeats) {
   for (bool f : a) fired += f;
   EXPECT_GT(fired, 60);  // about half
   EXPECT_LT(fired, 140);
-  auto c = FireSequence(R"({"action":{"error_code":"SlowDown"},"trigger":{"probability":0.5,"seed":43}})",
-               200);
+  auto c = FireSequence(
+      R"({"action":{"error_code":"SlowDown"},"trigger":{"probability":0.5,"seed":43}})", 200);
   EXPECT_NE(a, c);
-  auto never = FireSequence(R"({"action":{"error_code":"X"},"trigger":{"probability":0,"seed":1}})", 50);
-  auto all = FireSequence(R"({"action":{"error_code":"X"},"trigger":{"probability":1,"seed":1}})", 50);
+  auto never =
+      FireSequence(R"({"action":{"error_code":"X"},"trigger":{"probability":0,"seed":1}})", 50);
+  auto all =
+      FireSequence(R"({"action":{"error_code":"X"},"trigger":{"probability":1,"seed":1}})", 50);
   EXPECT_EQ(never, std::vector<bool>(50, false));
   EXPECT_EQ(all, std::vector<bool>(50, true));
 }
@@ -187,7 +190,8 @@ TEST(EngineTest, ProbabilityWithoutSeedGetsOneReportedBack) {
   // The reported seed reproduces the sequence.
   std::vector<bool> first;
   for (int i = 0; i < 100; ++i) first.push_back(engine.Match(S3("GetObject")).has_value());
-  auto again = FireSequence(R"({"action":{"error_code":"SlowDown"},"trigger":{"probability":0.3,"seed":)" +
+  auto again =
+      FireSequence(R"({"action":{"error_code":"SlowDown"},"trigger":{"probability":0.3,"seed":)" +
                        std::to_string(*list[0].rule.trigger.seed) + "}}",
                    100);
   EXPECT_EQ(first, again);

@@ -34,9 +34,9 @@ Target T(std::string service, std::string op) {
 }
 
 TEST(PresetTest, NamesRoundTrip) {
-  for (std::string name : {"wrong-region", "access-denied", "missing-table", "no-such-bucket",
-                           "lock-held", "throttle", "internal-error", "slow", "expired-token",
-                           "clock-skew"}) {
+  for (std::string name :
+       {"wrong-region", "access-denied", "missing-table", "no-such-bucket", "lock-held", "throttle",
+        "internal-error", "slow", "expired-token", "clock-skew"}) {
     Preset p;
     ASSERT_TRUE(ParsePreset(name, &p)) << name;
     EXPECT_EQ(PresetName(p), name);

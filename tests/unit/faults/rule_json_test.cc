@@ -66,7 +66,8 @@ TEST(RuleJsonTest, ErrorsNameTheProblem) {
   EXPECT_EQ(ParseError(R"({"preset":"slow","mtach":{}})"), "unknown member rule.mtach");
   EXPECT_EQ(ParseError(R"({"preset":"slow","match":{"bukcet":"b"}})"),
             "unknown member rule.match.bukcet");
-  EXPECT_EQ(ParseError(R"({"action":{"error_code":5}})"), "rule.action.error_code must be a string");
+  EXPECT_EQ(ParseError(R"({"action":{"error_code":5}})"),
+            "rule.action.error_code must be a string");
   EXPECT_EQ(ParseError(R"([{"preset":"slow"},{"action":{"latency_ms":-1}}])"),
             "rules[1].action.latency_ms must be a non-negative integer");
   EXPECT_EQ(ParseError(R"({"preset":"slow","trigger":"sometimes"})"),
