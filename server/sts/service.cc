@@ -7,6 +7,7 @@
 #include "server/common/auth.h"
 #include "server/common/request_log.h"
 #include "server/iam/authorizer.h"
+#include "server/iam/request_keys.h"
 #include "server/sts/fault_reply.h"
 #include "server/sts/query.h"
 #include "sigv4/sigv4.h"
@@ -115,6 +116,7 @@ struct Service::Impl {
     facts.resource = resource;
     facts.principal_arn = call.principal.arn;
     facts.principal_account = call.principal.account_id;
+    iam::AddGlobalConditionKeys(call.principal, call.request, call.principal.account_id, &facts);
     iam::Decision d = options.authorizer->Authorize(call.principal, facts, nullptr, "");
     call.record.policy = d.decided_by;
     if (d.allowed) return std::nullopt;

@@ -4,6 +4,7 @@
 
 #include "server/iam/authorizer.h"
 #include "server/iam/policy.h"
+#include "server/iam/request_keys.h"
 #include "server/sts/sts_credentials.h"
 
 namespace skiff::sts {
@@ -46,10 +47,8 @@ Outcome AssumeRole(Call& call) {
   facts.resource = request.role.arn;
   facts.principal_arn = caller.arn;
   facts.principal_account = caller.account_id;
-  facts.context["aws:PrincipalArn"] = {caller.arn};
-  facts.context["aws:PrincipalAccount"] = {caller.account_id};
+  iam::AddGlobalConditionKeys(caller, call.request, request.account, &facts);
   facts.context["sts:RoleSessionName"] = {request.session_name};
-  if (!caller.user_name.empty()) facts.context["aws:username"] = {caller.user_name};
   if (std::optional<std::string> external_id = Param(call, "ExternalId")) {
     facts.context["sts:ExternalId"] = {*external_id};
   }

@@ -148,6 +148,22 @@ class StsTest(SkiffTestCase):
                                            RoleSessionName="nope")
         self.assertClientError(e.exception, "AccessDenied", 403)
 
+    def test_trust_policy_conditions(self):
+        role = self.make_role("external", trust({"AWS": "111111111111"}, condition={
+            "StringEquals": {"sts:ExternalId": "shared-secret"},
+            "StringLike": {"aws:PrincipalArn": "arn:aws:iam::111111111111:*"}}))
+        sts = self.client("sts", "AKUSER", "SKUSER")
+        with self.assertRaises(ClientError) as e:
+            sts.assume_role(RoleArn=role["Arn"], RoleSessionName="no-id")
+        self.assertClientError(e.exception, "AccessDenied", 403)
+        with self.assertRaises(ClientError) as e:
+            sts.assume_role(RoleArn=role["Arn"], RoleSessionName="wrong", ExternalId="guess")
+        self.assertClientError(e.exception, "AccessDenied", 403)
+        out = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="right",
+                              ExternalId="shared-secret")
+        self.assertEqual(out["AssumedRoleUser"]["Arn"],
+                         f"arn:aws:sts::{ROOT}:assumed-role/external/right")
+
     def test_cross_account_assume_role(self):
         # Account 111111111111's root may assume the role: its trust policy names that account.
         role = self.make_role("cross", trust({"AWS": "111111111111"}))
