@@ -154,12 +154,24 @@ class PresetTest(FaultsTestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn(b"env.tfstate", proc.stdout)
 
-        # A client that does not follow redirects sees S3's 301.
+        # A botocore client whose region redirector is switched off sees S3's 301...
+        plain = client(self.endpoint, "s3")
+        plain.meta.events.register("before-call.s3", self.no_redirects)
+        err = self.s3_error(lambda: plain.list_objects_v2(Bucket=self.bucket),
+                            "PermanentRedirect", 301)
+        self.assertEqual(err["Endpoint"], f"{self.bucket}.s3.eu-west-1.amazonaws.com")
+        # ... and so does a hand-signed request, with the header.
         resp = self.signed("GET", f"/{self.bucket}", query="list-type=2")
         fields = self.assertS3Error(resp, 301, "PermanentRedirect")
         self.assertEqual(resp.headers["x-amz-bucket-region"], "eu-west-1")
         self.assertEqual(fields["Bucket"], self.bucket)
         self.assertEqual(fields["Endpoint"], f"{self.bucket}.s3.eu-west-1.amazonaws.com")
+
+    @staticmethod
+    def no_redirects(params, **_):
+        # botocore's S3 region redirector follows a request only once: marking it as already
+        # redirected turns it off.
+        params["context"].setdefault("s3_redirect", {})["redirected"] = True
 
     def test_wrong_region_with_its_own_region(self):
         self.add({"preset": "wrong-region", "region": "ap-southeast-2",
