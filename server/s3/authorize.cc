@@ -272,6 +272,18 @@ void AddConditionKeys(const RequestContext& ctx, const std::string& bucket_owner
       k["s3:" + std::string(header)] = {*v};
     }
   }
+  // Tags sent with a write (x-amz-tagging: "k1=v1&k2=v2"): s3:RequestObjectTagKeys and
+  // s3:RequestObjectTag/<key>.
+  if (const std::string* tagging = ctx.request.headers.Find("x-amz-tagging")) {
+    QueryParams tags;
+    if (tags.Parse(*tagging)) {
+      std::vector<std::string>& keys = k["s3:RequestObjectTagKeys"];
+      for (const auto& [tag, value] : tags.params()) {
+        keys.push_back(tag);
+        k["s3:RequestObjectTag/" + tag] = {value};
+      }
+    }
+  }
   // Conditional writes: s3:if-match / s3:if-none-match on PutObject and CompleteMultipartUpload.
   if (facts->action == "s3:PutObject") {
     if (const std::string* v = ctx.request.headers.Find("If-None-Match")) k["s3:if-none-match"] = {*v};

@@ -187,6 +187,35 @@ TEST_F(AuthorizeServiceTest, CrossAccountAccessNeedsTheBucketPolicy) {
   EXPECT_EQ(Send("GET", "/shared/k").body, "v");
 }
 
+TEST_F(AuthorizeServiceTest, ConditionKeysFromTheRequest) {
+  ASSERT_EQ(Send("PUT", "/cond").status, 200);
+  ASSERT_EQ(PutPolicy("cond", R"({"Statement":[
+      {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:user/alice"},
+       "Action":"s3:PutObject","Resource":"arn:aws:s3:::cond/*","Condition":{
+         "StringEquals":{"s3:x-amz-server-side-encryption":"AES256",
+                         "s3:RequestObjectTag/team":"infra"}}},
+      {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:user/alice"},
+       "Action":"s3:ListBucket","Resource":"arn:aws:s3:::cond","Condition":{
+         "StringLike":{"s3:prefix":"home/alice/*"},
+         "NumericLessThanEquals":{"s3:max-keys":"100"}}}]})").status,
+            204);
+  Options o = alice_;
+  o.headers["x-amz-server-side-encryption"] = "AES256";
+  o.headers["x-amz-tagging"] = "team=infra&env=ci";
+  EXPECT_EQ(Send("PUT", "/cond/k", "v", o).status, 200);
+  o.headers["x-amz-tagging"] = "team=web";
+  EXPECT_EQ(Send("PUT", "/cond/k", "v", o).status, 403);
+  o.headers.erase("x-amz-tagging");
+  EXPECT_EQ(Send("PUT", "/cond/k", "v", o).status, 403);
+  EXPECT_EQ(Send("GET", "/cond?list-type=2&prefix=home/alice/x&max-keys=10", "", alice_).status,
+            200);
+  EXPECT_EQ(Send("GET", "/cond?list-type=2&prefix=home/alice/x&max-keys=1000", "", alice_).status,
+            403);
+  EXPECT_EQ(Send("GET", "/cond?list-type=2&prefix=home/bob/", "", alice_).status, 403);
+  // s3:max-keys absent: the numeric condition fails.
+  EXPECT_EQ(Send("GET", "/cond?list-type=2&prefix=home/alice/", "", alice_).status, 403);
+}
+
 TEST_F(AuthorizeServiceTest, WrongRegionIsRedirectedBeforeAuthorization) {
   ASSERT_EQ(Send("PUT", "/far", "<CreateBucketConfiguration><LocationConstraint>eu-west-1"
                                 "</LocationConstraint></CreateBucketConfiguration>",
