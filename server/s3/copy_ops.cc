@@ -70,7 +70,11 @@ std::optional<ErrorReply> OpenSource(RequestContext& c, CopySource* src) {
     }
     return r;
   }
-  if (bucket->owner_account != c.account()) return ErrorReply(S3Error::kAccessDenied);
+  // With an authorizer the source read was authorized up front (another account's bucket only
+  // through its bucket policy); without one, other accounts' buckets stay closed.
+  if (bucket->owner_account != c.account() && c.deps.authorizer == nullptr) {
+    return ErrorReply(S3Error::kAccessDenied);
+  }
   src->versioned_bucket = !bucket->versioning.empty();
   auto opened = c.store().OpenObject(src->bucket, src->key, src->version_id);
   if (!opened.ok()) {

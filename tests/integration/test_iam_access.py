@@ -156,6 +156,55 @@ class IamAccessTest(SkiffTestCase):
         self.denied(lambda: other.put_object(Bucket=bucket, Key="k", Body=b"overwrite"))
         self.denied(lambda: other.list_objects_v2(Bucket=bucket))
 
+    def test_assumed_role_session_uses_the_role_policies(self):
+        bucket = unique_name("role")
+        self.s3().create_bucket(Bucket=bucket)
+        self.s3().put_object(Bucket=bucket, Key="k", Body=b"v")
+        role = unique_name("reader")
+        iam = self.client("iam")
+        iam.create_role(RoleName=role, AssumeRolePolicyDocument=policy(
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+             "Action": "sts:AssumeRole"}))
+        creds = self.client("sts").assume_role(
+            RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{role}", RoleSessionName="ci")["Credentials"]
+        s3 = boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
+                          aws_access_key_id=creds["AccessKeyId"],
+                          aws_secret_access_key=creds["SecretAccessKey"],
+                          aws_session_token=creds["SessionToken"],
+                          config=Config(retries={"total_max_attempts": 1}))
+        message = self.denied(lambda: s3.get_object(Bucket=bucket, Key="k"))
+        self.assertEqual(
+            message,
+            f"User: arn:aws:sts::{ACCOUNT}:assumed-role/{role}/ci is not authorized to perform: "
+            f"s3:GetObject on resource: \"arn:aws:s3:::{bucket}/k\" because no identity-based "
+            f"policy allows the s3:GetObject action")
+        # An AWS managed policy attached to the role grants reads, not writes.
+        iam.attach_role_policy(RoleName=role,
+                               PolicyArn="arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+        self.assertEqual(s3.get_object(Bucket=bucket, Key="k")["Body"].read(), b"v")
+        self.denied(lambda: s3.put_object(Bucket=bucket, Key="k", Body=b"w"))
+        # A bucket policy can name the role: its sessions are covered.
+        self.s3().put_bucket_policy(Bucket=bucket, Policy=policy(
+            {"Effect": "Deny", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/{role}"},
+             "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}))
+        self.denied(lambda: s3.get_object(Bucket=bucket, Key="k"))
+
+    def test_copy_from_another_accounts_bucket_through_its_policy(self):
+        source = unique_name("src")
+        root = self.s3()
+        root.create_bucket(Bucket=source)
+        root.put_object(Bucket=source, Key="k", Body=b"copied")
+        other = self.client("s3", OTHER_KEY, OTHER_SECRET)
+        dest = unique_name("dst")
+        other.create_bucket(Bucket=dest)
+        self.denied(lambda: other.copy_object(Bucket=dest, Key="k",
+                                              CopySource={"Bucket": source, "Key": "k"}))
+        root.put_bucket_policy(Bucket=source, Policy=policy(
+            {"Effect": "Allow", "Principal": {"AWS": OTHER_ACCOUNT},
+             "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{source}/*"}))
+        other.copy_object(Bucket=dest, Key="k", CopySource={"Bucket": source, "Key": "k"})
+        self.assertEqual(other.get_object(Bucket=dest, Key="k")["Body"].read(), b"copied")
+
     def test_malformed_bucket_policy(self):
         bucket = unique_name("bad")
         root = self.s3()
