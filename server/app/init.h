@@ -84,7 +84,8 @@ struct InitPlan {
   std::vector<InitCredential> credentials;
   std::vector<InitUser> users;
   std::vector<InitRole> roles;
-  std::string faults_json;  // rules as /_skiff/faults accepts them; "" = none
+  std::string faults_json;    // rules as /_skiff/faults accepts them; "" = none
+  std::string faults_origin;  // where they were declared, for messages
 
   bool empty() const {
     return buckets.empty() && tables.empty() && credentials.empty() && users.empty() &&

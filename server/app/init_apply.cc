@@ -1,7 +1,6 @@
 // Validation and application of an InitPlan (see init.h for the contracts).
 #include <fstream>
 #include <map>
-#include <set>
 #include <sstream>
 
 #include "server/app/init.h"
@@ -15,8 +14,6 @@
 
 namespace skiff::app {
 namespace {
-
-constexpr std::string_view kVersioningOff = "";
 
 // What S3 stores for a new bucket's Block Public Access (on for every new bucket since April
 // 2023), produced by S3's own normalization so it matches a CreateBucket's.
@@ -49,37 +46,26 @@ std::string IamFailure(const std::string& origin, std::string_view doing, const 
 // Names declared twice (with different meanings or not) are refused: which one should win?
 std::string CheckDuplicates(const InitPlan& plan) {
   std::map<std::string, std::string> seen;  // kind + identity -> origin
-  auto once = [&](const std::string& identity, const std::string& origin,
-                  std::string_view what) -> std::string {
+  std::string error;                        // the first duplicate
+  auto once = [&](const std::string& identity, const std::string& origin, std::string_view what) {
     auto [it, inserted] = seen.emplace(identity, origin);
-    if (inserted) return {};
-    return origin + ": " + std::string(what) + " is already declared by " + it->second;
-  };
-  for (const auto& b : plan.buckets) {
-    if (auto e = once("bucket " + b.name, b.origin, "the bucket"); !e.empty()) return e;
-  }
-  for (const auto& t : plan.tables) {
-    if (auto e = once("table " + t.account + "/" + t.region + "/" + t.name, t.origin, "the table");
-        !e.empty()) {
-      return e;
+    if (!inserted && error.empty()) {
+      error = origin + ": " + std::string(what) + " is already declared by " + it->second;
     }
+  };
+  for (const auto& b : plan.buckets) once("bucket " + b.name, b.origin, "the bucket");
+  for (const auto& t : plan.tables) {
+    once("table " + t.account + "/" + t.region + "/" + t.name, t.origin, "the table");
   }
   for (const auto& c : plan.credentials) {
-    if (auto e = once("key " + c.credential.access_key, c.origin, "the access key"); !e.empty())
-      return e;
+    once("key " + c.credential.access_key, c.origin, "the access key");
   }
   for (const auto& u : plan.users) {
-    if (auto e = once("user " + u.account + "/" + u.name, u.origin, "the user"); !e.empty())
-      return e;
-    for (const auto& [id, secret] : u.access_keys) {
-      if (auto e = once("key " + id, u.origin, "access key " + id); !e.empty()) return e;
-    }
+    once("user " + u.account + "/" + u.name, u.origin, "the user");
+    for (const auto& [id, secret] : u.access_keys) once("key " + id, u.origin, "access key " + id);
   }
-  for (const auto& r : plan.roles) {
-    if (auto e = once("role " + r.account + "/" + r.name, r.origin, "the role"); !e.empty())
-      return e;
-  }
-  return {};
+  for (const auto& r : plan.roles) once("role " + r.account + "/" + r.name, r.origin, "the role");
+  return error;
 }
 
 // A bucket that exists already must be the declared one (same owner, same region): S3 bucket
@@ -117,7 +103,7 @@ std::string DryRun(const InitPlan& plan) {
     faults::Engine scratch;
     std::string error;
     scratch.LoadJson(plan.faults_json, &error);
-    if (!error.empty()) return "faults: " + error;
+    if (!error.empty()) return plan.faults_origin + ": " + error;
   }
   return {};
 }
@@ -130,8 +116,14 @@ std::string Validate(const InitPlan& plan, const InitTargets& targets) {
   if (!plan.faults_json.empty() && targets.faults == nullptr) {
     return "fault rules cannot be loaded: fault injection is not available";
   }
+  // Conflicts with what exists already, so that they too stop start-up before any change.
   for (const auto& b : plan.buckets) {
     if (std::string e = CheckExistingBucket(targets.database->objects(), b); !e.empty()) return e;
+  }
+  for (const auto& t : plan.tables) {
+    auto r = dynamodb::CheckExistingTable(targets.database->tables(), t.account, t.region,
+                                          t.create_table_json);
+    if (r.outcome == dynamodb::InitTableOutcome::kFailed) return t.origin + ": " + r.error;
   }
   return DryRun(plan);
 }
@@ -175,15 +167,16 @@ std::string ApplyBucket(storage::ObjectStore& objects, const InitBucket& b) {
     created = true;
   }
   const std::string current_versioning = existing.ok() ? existing->versioning : "";
-  if (b.versioning != kVersioningOff && b.versioning != current_versioning) {
+  if (!b.versioning.empty() && b.versioning != current_versioning) {
     if (storage::Status st = objects.SetBucketVersioning(b.name, b.versioning); !st.ok()) {
       return StorageFailure(b.origin, "set versioning", st);
     }
     changes.push_back("versioning " + b.versioning);
   }
   if (!b.encryption.empty()) {
-    if (auto e = EnsureConfig(objects, b, "encryption", b.encryption, &changes); !e.empty())
+    if (auto e = EnsureConfig(objects, b, "encryption", b.encryption, &changes); !e.empty()) {
       return e;
+    }
   }
   if (!b.tagging.empty()) {
     if (auto e = EnsureConfig(objects, b, "tagging", b.tagging, &changes); !e.empty()) return e;
@@ -300,7 +293,7 @@ std::string ApplyInitPlan(const InitPlan& plan, const InitTargets& targets) {
   if (!plan.faults_json.empty()) {
     std::string error;
     auto ids = targets.faults->LoadJson(plan.faults_json, &error);
-    if (!error.empty()) return "faults: " + error;
+    if (!error.empty()) return plan.faults_origin + ": " + error;
     Note("loaded " + std::to_string(ids.size()) + " fault rule(s)");
   }
   return {};

@@ -68,8 +68,9 @@ class Entry {
   std::string String(std::string_view name, bool required, std::string* out) const {
     const Json* v = Find(name);
     if (!v) return required ? Fail(Quoted(name) + " is required") : std::string();
-    if (!v->IsString())
+    if (!v->IsString()) {
       return Fail(Quoted(name) + " must be a string, not " + std::string(KindName(*v)));
+    }
     *out = std::string(v->GetString(), v->GetStringLength());
     if (required && out->empty()) return Fail(Quoted(name) + " must not be empty");
     return {};
@@ -82,8 +83,9 @@ class Entry {
 };
 
 std::string CheckAccount(const Entry& e, const std::string& account) {
-  if (!IsAccountId(account))
+  if (!IsAccountId(account)) {
     return e.Fail("account " + Quoted(account) + " is not a 12-digit account id");
+  }
   return {};
 }
 
@@ -114,12 +116,14 @@ std::string PolicyText(const Entry& e, std::string_view what, const Json& v, std
 std::string ReadPolicies(const Entry& e, NamedDocuments* out) {
   const Json* policies = e.Find("policies");
   if (!policies) return {};
-  if (!policies->IsObject())
+  if (!policies->IsObject()) {
     return e.Fail("\"policies\" must be an object of name: policy document");
+  }
   for (const auto& m : policies->GetObject()) {
     std::string name(m.name.GetString(), m.name.GetStringLength());
-    if (!IsIamName(name, 128))
+    if (!IsIamName(name, 128)) {
       return e.Fail("policy name " + Quoted(name) + " is not a valid IAM name");
+    }
     std::string text;
     if (std::string error = PolicyText(e, "policy " + Quoted(name), m.value, &text);
         !error.empty()) {
@@ -152,8 +156,9 @@ std::string ReadEncryption(const Entry& e, const Json& v, std::string* stored) {
         !error.empty()) {
       return error;
     }
-    if (std::string error = enc.String("algorithm", false, &algorithm); !error.empty())
+    if (std::string error = enc.String("algorithm", false, &algorithm); !error.empty()) {
       return error;
+    }
     if (std::string error = enc.String("kmsKeyId", false, &key_id); !error.empty()) return error;
     if (const Json* bk = enc.Find("bucketKey")) {
       if (!bk->IsBool()) return enc.Fail("\"bucketKey\" must be true or false");
@@ -179,8 +184,9 @@ std::string ReadTags(const Entry& e, const Json& v, std::string* stored) {
   s3::TagList tags;
   if (v.IsObject()) {
     for (const auto& m : v.GetObject()) {
-      if (!m.value.IsString())
+      if (!m.value.IsString()) {
         return e.Fail("tag " + Quoted(m.name.GetString()) + " must have a string value");
+      }
       tags.emplace_back(m.name.GetString(), m.value.GetString());
     }
   } else if (v.IsArray()) {
@@ -281,11 +287,13 @@ std::string ParseTable(const Json& v, const std::string& where, InitPlan* plan) 
     TableKeySpec key;
     std::string billing = "PAY_PER_REQUEST";
     if (std::string error = e.String("hashKey", true, &key.hash); !error.empty()) return error;
-    if (std::string error = e.String("hashKeyType", false, &key.hash_type); !error.empty())
+    if (std::string error = e.String("hashKeyType", false, &key.hash_type); !error.empty()) {
       return error;
+    }
     if (std::string error = e.String("rangeKey", false, &key.range); !error.empty()) return error;
-    if (std::string error = e.String("rangeKeyType", false, &key.range_type); !error.empty())
+    if (std::string error = e.String("rangeKeyType", false, &key.range_type); !error.empty()) {
       return error;
+    }
     if (std::string error = e.String("billingMode", false, &billing); !error.empty()) return error;
     int64_t capacity[2] = {5, 5};
     const char* capacity_names[2] = {"readCapacity", "writeCapacity"};
@@ -316,8 +324,9 @@ std::string ParseCredential(const Json& v, const std::string& where, InitPlan* p
   InitCredential c;
   Entry e(v, where);
   common::Credential& cred = c.credential;
-  if (std::string error = e.String("accessKeyId", true, &cred.access_key); !error.empty())
+  if (std::string error = e.String("accessKeyId", true, &cred.access_key); !error.empty()) {
     return error;
+  }
   e.Rename(where + " " + Quoted(cred.access_key));
   if (std::string error =
           e.OnlyMembers({"accessKeyId", "secretAccessKey", "accountId", "userName"});
@@ -325,15 +334,19 @@ std::string ParseCredential(const Json& v, const std::string& where, InitPlan* p
     return error;
   }
   if (!IsAccessKeyId(cred.access_key)) return e.Fail("not a valid access key id");
-  if (std::string error = e.String("secretAccessKey", true, &cred.secret); !error.empty())
+  if (std::string error = e.String("secretAccessKey", true, &cred.secret); !error.empty()) {
     return error;
-  if (std::string error = e.String("accountId", false, &cred.account_id); !error.empty())
+  }
+  if (std::string error = e.String("accountId", false, &cred.account_id); !error.empty()) {
     return error;
+  }
   if (std::string error = CheckAccount(e, cred.account_id); !error.empty()) return error;
-  if (std::string error = e.String("userName", false, &cred.user_name); !error.empty())
+  if (std::string error = e.String("userName", false, &cred.user_name); !error.empty()) {
     return error;
-  if (!cred.user_name.empty() && !IsIamName(cred.user_name, 64))
+  }
+  if (!cred.user_name.empty() && !IsIamName(cred.user_name, 64)) {
     return e.Fail("not a valid user name");
+  }
   c.origin = e.where();
   plan->credentials.push_back(std::move(c));
   return {};
@@ -435,8 +448,9 @@ std::string SplitNameRegion(std::string_view head, std::string* name, std::strin
   *name = std::string(head.substr(0, at));
   if (at == std::string_view::npos) return {};
   *region = std::string(head.substr(at + 1));
-  if (!IsRegionName(*region))
+  if (!IsRegionName(*region)) {
     return "region " + Quoted(*region) + " is not a region name (like us-east-1)";
+  }
   return {};
 }
 
@@ -474,19 +488,26 @@ std::string ParseInitJson(std::string_view text, std::string_view source, InitPl
       !error.empty()) {
     return error;
   }
-  if (std::string error = ParseList(doc, "buckets", source, ParseBucket, plan); !error.empty())
+  if (std::string error = ParseList(doc, "buckets", source, ParseBucket, plan); !error.empty()) {
     return error;
-  if (std::string error = ParseList(doc, "tables", source, ParseTable, plan); !error.empty())
+  }
+  if (std::string error = ParseList(doc, "tables", source, ParseTable, plan); !error.empty()) {
     return error;
+  }
   if (std::string error = ParseList(doc, "credentials", source, ParseCredential, plan);
       !error.empty()) {
     return error;
   }
-  if (std::string error = ParseList(doc, "users", source, ParseUser, plan); !error.empty())
+  if (std::string error = ParseList(doc, "users", source, ParseUser, plan); !error.empty()) {
     return error;
-  if (std::string error = ParseList(doc, "roles", source, ParseRole, plan); !error.empty())
+  }
+  if (std::string error = ParseList(doc, "roles", source, ParseRole, plan); !error.empty()) {
     return error;
-  if (const Json* faults = top.Find("faults")) plan->faults_json = ToJsonText(*faults);
+  }
+  if (const Json* faults = top.Find("faults")) {
+    plan->faults_json = ToJsonText(*faults);
+    plan->faults_origin = std::string(source) + ": faults";
+  }
   return {};
 }
 
@@ -495,8 +516,9 @@ std::string ParseBucketsSpec(std::string_view spec, std::string_view source, Ini
     std::vector<std::string_view> parts = Split(entry, ':');
     InitBucket b;
     b.origin = where;
-    if (std::string error = SplitNameRegion(parts[0], &b.name, &b.region); !error.empty())
+    if (std::string error = SplitNameRegion(parts[0], &b.name, &b.region); !error.empty()) {
       return error;
+    }
     if (!s3::IsValidBucketName(b.name)) return Quoted(b.name) + " is not a valid bucket name";
     for (size_t i = 1; i < parts.size(); ++i) {
       if (parts[i] != "versioned") {
@@ -517,8 +539,9 @@ std::string ParseTablesSpec(std::string_view spec, std::string_view source, Init
     }
     InitTable t;
     t.origin = where;
-    if (std::string error = SplitNameRegion(parts[0], &t.name, &t.region); !error.empty())
+    if (std::string error = SplitNameRegion(parts[0], &t.name, &t.region); !error.empty()) {
       return error;
+    }
     TableKeySpec key;
     auto split_type = [](std::string_view part, std::string* name, std::string* type) {
       size_t slash = part.find('/');

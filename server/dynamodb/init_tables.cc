@@ -40,11 +40,31 @@ std::string RequestedKeySignature(const JsonValue& input) {
   return KeySignature(*key, defs);
 }
 
-}  // namespace
+// Loads an existing table of the requested name into `result` (kExisting, or kFailed when its
+// key schema is not the requested one). Returns false when there is none. Throws ApiError.
+bool CompareWithExisting(RequestContext& ctx, InitTableResult* result) {
+  auto name = OptString(ctx.input, "TableName");
+  if (!name) return false;  // CreateTable reports it
+  auto existing = ctx.store().GetTable(ctx.account(), ctx.region(), *name);
+  if (!existing.ok()) {
+    if (existing.code() != storage::Code::kNotFound) Fail(FromStorage(existing.status()));
+    return false;
+  }
+  const TableModel model = DecodeModel(existing->document);
+  const std::string have = KeySignature(model.key, model.attributes);
+  const std::string want = RequestedKeySignature(ctx.input);
+  if (have != want) {
+    result->outcome = InitTableOutcome::kFailed;
+    result->error = "table " + *name + " already exists in " + ctx.region() + " with the key " +
+                    have + ", not " + want;
+  } else {
+    result->outcome = InitTableOutcome::kExisting;
+  }
+  return true;
+}
 
-InitTableResult CreateTableFromRequest(storage::TableStore& tables, std::string_view account,
-                                       std::string_view region,
-                                       std::string_view create_table_json) {
+InitTableResult Run(storage::TableStore& tables, std::string_view account, std::string_view region,
+                    std::string_view create_table_json, bool create) {
   InitTableResult result;
   RequestContext ctx;
   ctx.deps.tables = &tables;  // no config: tables are ACTIVE at once
@@ -56,23 +76,8 @@ InitTableResult CreateTableFromRequest(storage::TableStore& tables, std::string_
   ctx.now_ms = common::NowMillis();
   try {
     ctx.input = ParseBody(create_table_json);
-    if (auto name = OptString(ctx.input, "TableName")) {
-      auto existing = tables.GetTable(ctx.account(), ctx.region(), *name);
-      if (existing.ok()) {
-        const TableModel model = DecodeModel(existing->document);
-        const std::string have = KeySignature(model.key, model.attributes);
-        const std::string want = RequestedKeySignature(ctx.input);
-        if (have != want) {
-          result.error = "table " + *name + " already exists in " + std::string(region) +
-                         " with the key " + have + ", not " + want;
-          return result;
-        }
-        result.outcome = InitTableOutcome::kExisting;
-        return result;
-      }
-      if (existing.code() != storage::Code::kNotFound) Fail(FromStorage(existing.status()));
-    }
-    CreateTable(ctx);
+    if (CompareWithExisting(ctx, &result)) return result;
+    if (create) CreateTable(ctx);
     result.outcome = InitTableOutcome::kCreated;
   } catch (const ApiError& e) {
     result.error = Describe(e.reply());
@@ -80,6 +85,19 @@ InitTableResult CreateTableFromRequest(storage::TableStore& tables, std::string_
     result.error = std::string("internal error: ") + e.what();
   }
   return result;
+}
+
+}  // namespace
+
+InitTableResult CreateTableFromRequest(storage::TableStore& tables, std::string_view account,
+                                       std::string_view region,
+                                       std::string_view create_table_json) {
+  return Run(tables, account, region, create_table_json, true);
+}
+
+InitTableResult CheckExistingTable(storage::TableStore& tables, std::string_view account,
+                                   std::string_view region, std::string_view create_table_json) {
+  return Run(tables, account, region, create_table_json, false);
 }
 
 }  // namespace skiff::dynamodb

@@ -26,4 +26,10 @@ struct InitTableResult {
 InitTableResult CreateTableFromRequest(storage::TableStore& tables, std::string_view account,
                                        std::string_view region, std::string_view create_table_json);
 
+// What CreateTableFromRequest would find, without creating anything: kExisting (same key
+// schema), kFailed (another key schema), or kCreated when there is no such table yet (the
+// request itself is then not validated: run it against scratch state for that).
+InitTableResult CheckExistingTable(storage::TableStore& tables, std::string_view account,
+                                   std::string_view region, std::string_view create_table_json);
+
 }  // namespace skiff::dynamodb

@@ -260,9 +260,12 @@ TEST_F(InitTest, ConflictsWithExistingStateAreRefused) {
   EXPECT_EQ(ApplyJson(R"({"buckets": [{"name": "placed", "region": "eu-west-1"}]})"),
             "init.json: buckets[0] \"placed\": the bucket already exists in us-west-2 (account "
             "000000000000), not in eu-west-1 (account 000000000000)");
-  EXPECT_EQ(ApplyJson(R"({"tables": [{"name": "locks", "hashKey": "id", "hashKeyType": "N"}]})"),
+  // Found before anything is applied: the new bucket declared with it is not created.
+  EXPECT_EQ(ApplyJson(R"({"buckets": ["fresh"],
+                          "tables": [{"name": "locks", "hashKey": "id", "hashKeyType": "N"}]})"),
             "init.json: tables[0] \"locks\": table locks already exists in us-east-1 with the key "
             "LockID (S), not id (N)");
+  EXPECT_FALSE(HasBucket("fresh"));
 }
 
 TEST_F(InitTest, NothingIsAppliedWhenAnyEntryIsInvalid) {
@@ -283,7 +286,7 @@ TEST_F(InitTest, NothingIsAppliedWhenAnyEntryIsInvalid) {
   EXPECT_TRUE(faults_.List().empty());
 
   error = ApplyJson(R"({"buckets": ["early"], "faults": [{"preset": "no-such-preset"}]})");
-  EXPECT_TRUE(Contains(error, "faults: "));
+  EXPECT_TRUE(Contains(error, "init.json: faults: "));
   EXPECT_FALSE(HasBucket("early"));
 }
 
