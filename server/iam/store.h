@@ -130,6 +130,13 @@ class IamStore {
   virtual std::vector<UserInfo> ListUsers(std::string_view account,
                                           std::string_view path_prefix) const = 0;
 
+  // Adds or overwrites tags (keys match regardless of case); Untag removes keys, absent ones are
+  // ignored. LimitExceeded beyond 50 tags.
+  virtual IamError TagUser(std::string_view account, std::string_view user_name,
+                           const std::vector<Tag>& tags) = 0;
+  virtual IamError UntagUser(std::string_view account, std::string_view user_name,
+                             const std::vector<std::string>& keys) = 0;
+
   // --- access keys ---
   // Adds an access key for a user with a chosen id and secret (init files, tests).
   virtual IamError AddAccessKey(std::string_view account, std::string_view user_name,
@@ -163,6 +170,10 @@ class IamStore {
   virtual IamError DeleteRole(std::string_view account, std::string_view role_name) = 0;
   virtual std::vector<RoleInfo> ListRoles(std::string_view account,
                                           std::string_view path_prefix) const = 0;
+  virtual IamError TagRole(std::string_view account, std::string_view role_name,
+                           const std::vector<Tag>& tags) = 0;
+  virtual IamError UntagRole(std::string_view account, std::string_view role_name,
+                             const std::vector<std::string>& keys) = 0;
   virtual IamError UpdateAssumeRolePolicy(std::string_view account, std::string_view role_name,
                                           std::string_view trust_policy) = 0;
 

@@ -36,6 +36,11 @@ class SqliteIamStore : public IamStore {
   std::vector<UserInfo> ListUsers(std::string_view account,
                                   std::string_view path_prefix) const override;
 
+  IamError TagUser(std::string_view account, std::string_view user_name,
+                   const std::vector<Tag>& tags) override;
+  IamError UntagUser(std::string_view account, std::string_view user_name,
+                     const std::vector<std::string>& keys) override;
+
   IamError AddAccessKey(std::string_view account, std::string_view user_name,
                         std::string_view access_key, std::string_view secret) override;
   IamError CreateAccessKey(std::string_view account, std::string_view user_name,
@@ -63,6 +68,10 @@ class SqliteIamStore : public IamStore {
   IamError DeleteRole(std::string_view account, std::string_view role_name) override;
   std::vector<RoleInfo> ListRoles(std::string_view account,
                                   std::string_view path_prefix) const override;
+  IamError TagRole(std::string_view account, std::string_view role_name,
+                   const std::vector<Tag>& tags) override;
+  IamError UntagRole(std::string_view account, std::string_view role_name,
+                     const std::vector<std::string>& keys) override;
   IamError UpdateAssumeRolePolicy(std::string_view account, std::string_view role_name,
                                   std::string_view trust_policy) override;
 

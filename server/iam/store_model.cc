@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <mutex>
 #include <random>
 
@@ -405,6 +406,27 @@ IamError ValidateTags(const std::vector<Tag>& tags) {
       }
     }
   }
+  return {};
+}
+
+IamError MergeTags(std::vector<Tag>* current, const std::vector<Tag>& add,
+                   const std::vector<std::string>& remove) {
+  if (IamError e = ValidateTags(add); !e.ok()) return e;
+  std::vector<Tag> merged = *current;
+  for (const Tag& t : add) {
+    auto same = std::find_if(merged.begin(), merged.end(),
+                             [&](const Tag& m) { return Key(m.key) == Key(t.key); });
+    if (same == merged.end()) {
+      merged.push_back(t);
+    } else {
+      *same = t;
+    }
+  }
+  for (const std::string& key : remove) {
+    std::erase_if(merged, [&](const Tag& m) { return Key(m.key) == Key(key); });
+  }
+  if (IamError e = ValidateTags(merged); !e.ok()) return e;
+  *current = std::move(merged);
   return {};
 }
 

@@ -78,6 +78,10 @@ IamError ValidateName(std::string_view value, std::string_view member, size_t ma
 IamError ValidatePath(std::string_view value, std::string_view member);
 // Tags: at most 50, keys 1-128 and values 0-256 characters, keys unique regardless of case.
 IamError ValidateTags(const std::vector<Tag>& tags);
+// `current` with `add` merged in (a key already present, in any case, takes the new value) and
+// `remove` taken out; then validated as a whole.
+IamError MergeTags(std::vector<Tag>* current, const std::vector<Tag>& add,
+                   const std::vector<std::string>& remove);
 // An identity (or managed) policy: parses, and names no Principal.
 IamError ParseIdentityPolicy(std::string_view document, Policy* out);
 // A role trust policy: parses, and every statement names a Principal.

@@ -97,6 +97,26 @@ std::vector<RoleInfo> SqliteIamStore::ListRoles(std::string_view account,
   return out;
 }
 
+IamError SqliteIamStore::TagRole(std::string_view account, std::string_view role_name,
+                                 const std::vector<Tag>& tags) {
+  std::unique_lock lock(mutex_);
+  const model::RoleRecord* found = FindRole(account, role_name);
+  if (found == nullptr) return NoSuchRole(role_name);
+  model::RoleRecord role = *found;
+  if (IamError e = model::MergeTags(&role.info.tags, tags, {}); !e.ok()) return e;
+  return SaveRole(account, std::move(role));
+}
+
+IamError SqliteIamStore::UntagRole(std::string_view account, std::string_view role_name,
+                                   const std::vector<std::string>& keys) {
+  std::unique_lock lock(mutex_);
+  const model::RoleRecord* found = FindRole(account, role_name);
+  if (found == nullptr) return NoSuchRole(role_name);
+  model::RoleRecord role = *found;
+  if (IamError e = model::MergeTags(&role.info.tags, {}, keys); !e.ok()) return e;
+  return SaveRole(account, std::move(role));
+}
+
 IamError SqliteIamStore::UpdateAssumeRolePolicy(std::string_view account,
                                                 std::string_view role_name,
                                                 std::string_view trust_policy) {

@@ -89,6 +89,26 @@ std::vector<UserInfo> SqliteIamStore::ListUsers(std::string_view account,
   return out;
 }
 
+IamError SqliteIamStore::TagUser(std::string_view account, std::string_view user_name,
+                                 const std::vector<Tag>& tags) {
+  std::unique_lock lock(mutex_);
+  const model::UserRecord* found = FindUser(account, user_name);
+  if (found == nullptr) return NoSuchUser(user_name);
+  model::UserRecord user = *found;
+  if (IamError e = model::MergeTags(&user.info.tags, tags, {}); !e.ok()) return e;
+  return SaveUser(account, std::move(user));
+}
+
+IamError SqliteIamStore::UntagUser(std::string_view account, std::string_view user_name,
+                                   const std::vector<std::string>& keys) {
+  std::unique_lock lock(mutex_);
+  const model::UserRecord* found = FindUser(account, user_name);
+  if (found == nullptr) return NoSuchUser(user_name);
+  model::UserRecord user = *found;
+  if (IamError e = model::MergeTags(&user.info.tags, {}, keys); !e.ok()) return e;
+  return SaveUser(account, std::move(user));
+}
+
 IamError SqliteIamStore::AddAccessKey(std::string_view account, std::string_view user_name,
                                       std::string_view access_key, std::string_view secret) {
   // Chosen keys may be short ("alice"): Skiff's own credentials ("test") are.

@@ -121,6 +121,29 @@ Outcome ListRolePolicies(Call& call) {
   return Done(out + "    </PolicyNames>\n" + PageTail(page));
 }
 
+Outcome TagRole(Call& call) {
+  std::string name;
+  if (auto e = Required(call, "RoleName", "roleName", &name)) return Fail(*e);
+  iam::IamError e = Store(call).TagRole(Account(call), name, TagsParam(call));
+  return e.ok() ? Empty() : Fail(e);
+}
+
+Outcome UntagRole(Call& call) {
+  std::string name;
+  if (auto e = Required(call, "RoleName", "roleName", &name)) return Fail(*e);
+  iam::IamError e = Store(call).UntagRole(Account(call), name, ListParam(call, "TagKeys"));
+  return e.ok() ? Empty() : Fail(e);
+}
+
+Outcome ListRoleTags(Call& call) {
+  std::string name;
+  if (auto e = Required(call, "RoleName", "roleName", &name)) return Fail(*e);
+  iam::RoleInfo role;
+  if (iam::IamError e = Store(call).GetRole(Account(call), name, &role); !e.ok()) return Fail(e);
+  std::string tags = TagsXml(role.tags, 4);
+  return Done((tags.empty() ? "    <Tags/>\n" : tags) + Element("IsTruncated", "false", 4));
+}
+
 // Skiff has no instance profiles: a role is in none.
 Outcome ListInstanceProfilesForRole(Call& call) {
   std::string name;
@@ -160,6 +183,9 @@ void AddRoleActions(std::vector<ActionSpec>* table) {
       {"DeleteRolePolicy", DeleteRolePolicy, NamedRoleResource},
       {"ListRolePolicies", ListRolePolicies, NamedRoleResource},
       {"ListInstanceProfilesForRole", ListInstanceProfilesForRole, NamedRoleResource},
+      {"TagRole", TagRole, NamedRoleResource},
+      {"UntagRole", UntagRole, NamedRoleResource},
+      {"ListRoleTags", ListRoleTags, NamedRoleResource},
   });
 }
 

@@ -161,6 +161,29 @@ Outcome ListUserPolicies(Call& call) {
   return Done(out + "    </PolicyNames>\n" + PageTail(page));
 }
 
+Outcome TagUser(Call& call) {
+  std::string name;
+  if (auto e = Required(call, "UserName", "userName", &name)) return Fail(*e);
+  iam::IamError e = Store(call).TagUser(Account(call), name, TagsParam(call));
+  return e.ok() ? Empty() : Fail(e);
+}
+
+Outcome UntagUser(Call& call) {
+  std::string name;
+  if (auto e = Required(call, "UserName", "userName", &name)) return Fail(*e);
+  iam::IamError e = Store(call).UntagUser(Account(call), name, ListParam(call, "TagKeys"));
+  return e.ok() ? Empty() : Fail(e);
+}
+
+Outcome ListUserTags(Call& call) {
+  std::string name;
+  if (auto e = Required(call, "UserName", "userName", &name)) return Fail(*e);
+  iam::UserInfo user;
+  if (iam::IamError e = Store(call).GetUser(Account(call), name, &user); !e.ok()) return Fail(e);
+  std::string tags = TagsXml(user.tags, 4);
+  return Done((tags.empty() ? "    <Tags/>\n" : tags) + Element("IsTruncated", "false", 4));
+}
+
 // Skiff has no IAM groups: a user is in none.
 Outcome ListGroupsForUser(Call& call) {
   std::string name;
@@ -225,6 +248,9 @@ void AddUserActions(std::vector<ActionSpec>* table) {
       {"DeleteUserPolicy", DeleteUserPolicy, NamedUserResource},
       {"ListUserPolicies", ListUserPolicies, NamedUserResource},
       {"ListGroupsForUser", ListGroupsForUser, NamedUserResource},
+      {"TagUser", TagUser, NamedUserResource},
+      {"UntagUser", UntagUser, NamedUserResource},
+      {"ListUserTags", ListUserTags, NamedUserResource},
   });
 }
 

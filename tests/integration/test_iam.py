@@ -96,6 +96,22 @@ class IamTest(SkiffTestCase):
         self.assertEqual(role["Tags"], [{"Key": "team", "Value": "infra"}])
         self.assertEqual(iam.get_role(RoleName="tagged-role")["Role"]["Tags"],
                          [{"Key": "team", "Value": "infra"}])
+        iam.tag_user(UserName="tagged", Tags=[{"Key": "ENV", "Value": "prod"},
+                                              {"Key": "owner", "Value": "me"}])
+        self.assertEqual(iam.list_user_tags(UserName="tagged")["Tags"],
+                         [{"Key": "ENV", "Value": "prod"}, {"Key": "owner", "Value": "me"}])
+        iam.untag_user(UserName="tagged", TagKeys=["env", "missing"])
+        self.assertEqual(iam.list_user_tags(UserName="tagged")["Tags"],
+                         [{"Key": "owner", "Value": "me"}])
+        iam.untag_role(RoleName="tagged-role", TagKeys=["team"])
+        self.assertEqual(iam.list_role_tags(RoleName="tagged-role")["Tags"], [])
+        iam.tag_role(RoleName="tagged-role", Tags=[{"Key": "k", "Value": "v"}])
+        self.assertEqual(iam.get_role(RoleName="tagged-role")["Role"]["Tags"],
+                         [{"Key": "k", "Value": "v"}])
+        with self.assertRaises(ClientError) as e:
+            iam.tag_role(RoleName="tagged-role",
+                         Tags=[{"Key": f"k{i}", "Value": ""} for i in range(50)])
+        self.assertClientError(e.exception, "LimitExceeded", 409)
         # Skiff has no groups or instance profiles; the lists are empty for existing entities.
         self.assertEqual(iam.list_groups_for_user(UserName="tagged")["Groups"], [])
         self.assertEqual(iam.list_instance_profiles_for_role(

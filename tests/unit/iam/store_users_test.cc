@@ -155,6 +155,21 @@ TEST_F(StoreUsersTest, TagsAreValidatedAndKept) {
   EXPECT_EQ(user.tags[1].key, "team");
 }
 
+TEST_F(StoreUsersTest, TagUserMergesCaseInsensitivelyAndUntagIgnoresMissingKeys) {
+  ASSERT_TRUE(store().CreateUser(kAccount, "t", "/", {{"env", "a"}}, nullptr).ok());
+  ASSERT_TRUE(store().TagUser(kAccount, "t", {{"ENV", "b"}, {"x", "1"}}).ok());
+  UserInfo user;
+  ASSERT_TRUE(store().GetUser(kAccount, "t", &user).ok());
+  ASSERT_EQ(user.tags.size(), 2u);
+  EXPECT_EQ(user.tags[0].key, "ENV");
+  EXPECT_EQ(user.tags[0].value, "b");
+  ASSERT_TRUE(store().UntagUser(kAccount, "t", {"Env", "nope"}).ok());
+  ASSERT_TRUE(store().GetUser(kAccount, "t", &user).ok());
+  ASSERT_EQ(user.tags.size(), 1u);
+  EXPECT_EQ(user.tags[0].key, "x");
+  EXPECT_EQ(store().TagUser(kAccount, "ghost", {{"a", "b"}}).code, "NoSuchEntity");
+}
+
 TEST_F(StoreUsersTest, StateSurvivesReopenAndResetClearsIt) {
   ASSERT_TRUE(store().CreateUser(kAccount, "alice").ok());
   ASSERT_TRUE(store().AddAccessKey(kAccount, "alice", "AKIAALICE00000000001", "secret").ok());
