@@ -266,6 +266,32 @@ class ProviderReplayTest(h.SkiffTestCase):
         self.assertEqual(moved.headers["x-amz-bucket-region"], "eu-west-1")
         self.delete_bucket(go, name)
 
+    def test_aws_s3_bucket_force_destroy(self):
+        # Delete with force_destroy: BucketNotEmpty, then ListObjectVersions + DeleteObjects of
+        # every version and marker, then DeleteBucket again.
+        go = self.go()
+        name = h.unique_name("tfprov")
+        self.create_bucket(go, name, "us-east-1")
+        self.expect(go.s3("PUT", name, "versioning", checksum=True,
+                          body=xml_body("VersioningConfiguration", "<Status>Enabled</Status>")),
+                    200)
+        s3 = self.s3()
+        s3.put_object(Bucket=name, Key="a", Body=b"1")
+        s3.put_object(Bucket=name, Key="a", Body=b"2")
+        s3.delete_object(Bucket=name, Key="a")
+        self.expect(go.s3("DELETE", name), 409, "BucketNotEmpty")
+        listed = go.parse("s3", "ListObjectVersions",
+                          self.expect(go.s3("GET", name, "versions"), 200))
+        entries = listed.get("Versions", []) + listed.get("DeleteMarkers", [])
+        self.assertEqual(len(entries), 3)
+        objects = "".join(f"<Object><Key>{e['Key']}</Key><VersionId>{e['VersionId']}</VersionId>"
+                          "</Object>" for e in entries)
+        deleted = go.parse("s3", "DeleteObjects", self.expect(go.s3(
+            "POST", name, "delete", checksum=True,
+            body=xml_body("Delete", f"{objects}<Quiet>true</Quiet>")), 200))
+        self.assertNotIn("Errors", deleted)
+        self.delete_bucket(go, name)
+
     def test_aws_s3_bucket_that_exists(self):
         go = self.go()
         # Another account's bucket (declared at start-up): HeadBucket 403, CreateBucket 409.
