@@ -45,6 +45,19 @@ TEST(RouterClassify, StsAndIamByCredentialScope) {
   EXPECT_EQ(Classify(iam), Destination::kIam);
 }
 
+TEST(RouterClassify, UnsignedFormPostToTheRootIsSts) {
+  // AssumeRoleWithWebIdentity carries no signature; S3 has no form POST to "/".
+  auto web = Make("POST", "/");
+  web.headers.Add("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  EXPECT_EQ(Classify(web), Destination::kSts);
+  auto upload = Make("POST", "/");
+  upload.headers.Add("Content-Type", "multipart/form-data; boundary=x");
+  EXPECT_EQ(Classify(upload), Destination::kS3);
+  auto bucket = Make("POST", "/bucket");
+  bucket.headers.Add("Content-Type", "application/x-www-form-urlencoded");
+  EXPECT_EQ(Classify(bucket), Destination::kS3);
+}
+
 TEST(RouterClassify, EverythingElseIsS3) {
   EXPECT_EQ(Classify(Make("GET", "/")), Destination::kS3);
   auto signed_s3 = Make("PUT", "/bucket/key");
