@@ -139,19 +139,6 @@ IamError Malformed(std::string message) {
   return {"MalformedPolicyDocument", 400, std::move(message)};
 }
 
-// Statement objects of a policy document that already parsed (so the shape is known good).
-std::vector<const rapidjson::Value*> Statements(const rapidjson::Document& doc) {
-  std::vector<const rapidjson::Value*> out;
-  auto it = doc.FindMember("Statement");
-  if (it == doc.MemberEnd()) return out;
-  if (it->value.IsArray()) {
-    for (const auto& s : it->value.GetArray()) out.push_back(&s);
-  } else {
-    out.push_back(&it->value);
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string Key(std::string_view name) {
@@ -432,34 +419,16 @@ IamError MergeTags(std::vector<Tag>* current, const std::vector<Tag>& add,
 
 IamError ParseIdentityPolicy(std::string_view document, Policy* out) {
   std::string error;
-  std::optional<Policy> parsed = ParsePolicy(document, &error);
+  std::optional<Policy> parsed = ParsePolicyFor(document, PolicyKind::kIdentity, &error);
   if (!parsed) return Malformed(error.empty() ? "Syntax errors in policy." : error);
-  std::optional<rapidjson::Document> doc = ParseObject(document);
-  if (doc) {
-    for (const rapidjson::Value* s : Statements(*doc)) {
-      if (s->IsObject() && (s->HasMember("Principal") || s->HasMember("NotPrincipal"))) {
-        return Malformed("Policy document should not specify a principal.");
-      }
-    }
-  }
   if (out != nullptr) *out = std::move(*parsed);
   return {};
 }
 
 IamError ValidateTrustPolicy(std::string_view document) {
   std::string error;
-  std::optional<Policy> parsed = ParsePolicy(document, &error);
-  if (!parsed) return Malformed(error.empty() ? "Syntax errors in policy." : error);
-  std::optional<rapidjson::Document> doc = ParseObject(document);
-  if (doc) {
-    for (const rapidjson::Value* s : Statements(*doc)) {
-      if (s->IsObject() && !s->HasMember("Principal") && !s->HasMember("NotPrincipal")) {
-        return Malformed("Missing required field Principal");
-      }
-      if (s->IsObject() && s->HasMember("Resource")) {
-        return Malformed("Has prohibited field Resource");
-      }
-    }
+  if (!ParsePolicyFor(document, PolicyKind::kTrust, &error)) {
+    return Malformed(error.empty() ? "Syntax errors in policy." : error);
   }
   return {};
 }
