@@ -18,6 +18,8 @@ enum class Fault {
   kSyntax,
   kNotObject,
   kVersion,
+  kOldVersion,  // identity policies: no Version, or 2008-10-17
+  kLegacy,      // IAM's second parse: "allow" instead of "Allow"
   kUnknownField,
   kNoStatement,
   kEffect,
@@ -38,6 +40,7 @@ enum class Fault {
 
 struct PolicyParser {
   std::string field;  // the field a fault is about, for messages that name it
+  bool version_2012 = false;
 
   std::optional<Fault> Parse(std::string_view json, Policy* out) {
     rapidjson::Document doc;
@@ -53,6 +56,7 @@ struct PolicyParser {
         std::string_view v = m.value.GetString();
         if (v == "2012-10-17") {
           variables = true;
+          version_2012 = true;
         } else if (v != "2008-10-17") {
           return Fault::kVersion;
         }
@@ -115,6 +119,9 @@ struct PolicyParser {
           s->effect = Effect::kAllow;
         } else if (e == "Deny") {
           s->effect = Effect::kDeny;
+        } else if (AsciiLower(e) == "allow" || AsciiLower(e) == "deny") {
+          field = e;
+          return Fault::kLegacy;
         } else {
           field = e;
           return Fault::kEffect;
@@ -317,13 +324,14 @@ std::string IamMessage(Fault f, const std::string& field) {
     case Fault::kNotObject:
       return "Syntax errors in policy.";
     case Fault::kVersion:
-      return "The policy failed legacy parsing";
     case Fault::kUnknownField:
-      return "Syntax errors in policy.";
     case Fault::kNoStatement:
-      return "Syntax errors in policy.";
     case Fault::kEffect:
-      return field == "Effect" ? "Missing required field Effect" : "Invalid effect: " + field;
+      return "Syntax errors in policy.";
+    case Fault::kOldVersion:
+      return "Policy document must be version 2012-10-17 or greater.";
+    case Fault::kLegacy:
+      return "The policy failed legacy parsing";
     case Fault::kNoAction:
       return "Policy statement must contain actions.";
     case Fault::kVendor:
@@ -341,7 +349,6 @@ std::string IamMessage(Fault f, const std::string& field) {
     case Fault::kPrincipal:
       return field.empty() ? "Invalid principal in policy" : "Invalid principal in policy: \"AWS\":\"" + field + "\"";
     case Fault::kConditionType:
-      return "Invalid Condition type : " + field;
     case Fault::kConditionValue:
       return "Syntax errors in policy.";
     case Fault::kDuplicateSid:
@@ -364,11 +371,14 @@ std::string S3Message(Fault f, const std::string& field) {
     case Fault::kNotObject:
       return "Policies must be valid JSON and the first byte must be '{'";
     case Fault::kVersion:
+    case Fault::kOldVersion:
       return "Invalid policy document";
     case Fault::kUnknownField:
       return "Unknown field " + field;
     case Fault::kNoStatement:
       return "Missing required field Statement";
+    case Fault::kLegacy:
+      return "Invalid effect: " + field;
     case Fault::kEffect:
       return field == "Effect" ? "Missing required field Effect" : "Invalid effect: " + field;
     case Fault::kNoAction:
@@ -420,6 +430,11 @@ std::optional<Policy> ParsePolicyFor(std::string_view json, PolicyKind kind, std
   PolicyParser parser;
   Policy policy;
   std::optional<Fault> fault = parser.Parse(json, &policy);
+  // IAM refuses an identity or trust policy without statements; S3 stores one.
+  if (!fault && policy.statements().empty() &&
+      (kind == PolicyKind::kIdentity || kind == PolicyKind::kTrust)) {
+    fault = Fault::kNoStatement;
+  }
   if (!fault) {
     for (const Statement& s : policy.statements()) {
       if (kind == PolicyKind::kIdentity && s.principal.present) {
@@ -436,6 +451,8 @@ std::optional<Policy> ParsePolicyFor(std::string_view json, PolicyKind kind, std
       if (fault) break;
     }
   }
+  // Identity policies must use the current grammar (trust policies may still say 2008-10-17).
+  if (!fault && kind == PolicyKind::kIdentity && !parser.version_2012) fault = Fault::kOldVersion;
   if (!fault) return policy;
   if (error) {
     *error = kind == PolicyKind::kResource ? S3Message(*fault, parser.field)

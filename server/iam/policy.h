@@ -31,15 +31,18 @@ class Policy {
   std::unique_ptr<std::vector<Statement>> statements_;
 };
 
-// Parses a policy document. On failure returns nullopt and sets `error` to IAM's wording for
-// MalformedPolicyDocument (e.g. "Syntax errors in policy.", "Policy document should not specify
-// a principal." is the caller's business).
+// Parses a policy document (the grammar common to every kind: ParsePolicyFor(kAny)). On failure
+// returns nullopt and sets `error` to IAM's wording for MalformedPolicyDocument ("Syntax errors
+// in policy.", "The policy failed legacy parsing", "Policy statement must contain actions.",
+// "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.", ...).
 std::optional<Policy> ParsePolicy(std::string_view json, std::string* error);
 
 // What a document is for, which decides the required and refused elements and the wording:
 // kIdentity (user/role/managed policies: Resource required, Principal refused), kTrust (role
 // trust policies: Principal required, Resource refused), kResource (bucket policies: both
 // required; errors worded as S3's MalformedPolicy), kAny (only the common syntax, IAM wording).
+// kIdentity also requires Version 2012-10-17 ("Policy document must be version 2012-10-17 or
+// greater."); kIdentity and kTrust require at least one statement.
 enum class PolicyKind { kAny, kIdentity, kTrust, kResource };
 std::optional<Policy> ParsePolicyFor(std::string_view json, PolicyKind kind, std::string* error);
 

@@ -187,7 +187,7 @@ TEST(ConditionTest, MalformedConditions) {
   EXPECT_TRUE(bad(R"({"StringEquals":{"nokey":"x"}})"));
   EXPECT_EQ(error, "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
   EXPECT_TRUE(bad(R"({"ForSomeValues:StringEquals":{"s3:x":"x"}})"));
-  EXPECT_EQ(error, "Invalid Condition type : ForSomeValues:StringEquals");
+  EXPECT_EQ(error, "Syntax errors in policy.");
   EXPECT_TRUE(bad(R"({"StringEquals":{"s3:x":{"a":1}}})"));
 }
 

@@ -60,11 +60,15 @@ TEST(PolicyParseTest, RefusesMalformedDocumentsWithIamWording) {
   const BadDoc cases[] = {
       {"{", "Syntax errors in policy."},
       {"[]", "Syntax errors in policy."},
-      {R"({"Version":"2011-01-01","Statement":[]})", "The policy failed legacy parsing"},
+      {R"({"Version":"2011-01-01","Statement":[]})", "Syntax errors in policy."},
       {R"({"Version":"2012-10-17"})", "Syntax errors in policy."},
-      {R"({"Statement":{"Action":"s3:*","Resource":"*"}})", "Missing required field Effect"},
+      {R"({"Statement":{"Action":"s3:*","Resource":"*"}})", "Syntax errors in policy."},
       {R"({"Statement":{"Effect":"Permit","Action":"s3:*","Resource":"*"}})",
-       "Invalid effect: Permit"},
+       "Syntax errors in policy."},
+      {R"({"Statement":{"Effect":"allow","Action":"s3:*","Resource":"*"}})",
+       "The policy failed legacy parsing"},
+      {R"({"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Extra":1}})",
+       "Syntax errors in policy."},
       {R"({"Statement":{"Effect":"Allow","Resource":"*"}})",
        "Policy statement must contain actions."},
       {R"({"Statement":{"Effect":"Allow","Action":"GetObject","Resource":"*"}})",
@@ -75,7 +79,7 @@ TEST(PolicyParseTest, RefusesMalformedDocumentsWithIamWording) {
        "Resource bucket must be in ARN format or \"*\"."},
       {R"({"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*",
           "Condition":{"StringEqualz":{"aws:username":"a"}}}})",
-       "Invalid Condition type : StringEqualz"},
+       "Syntax errors in policy."},
       {R"({"Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:*","Resource":"*"},
           {"Sid":"A","Effect":"Deny","Action":"s3:*","Resource":"*"}]})",
        "Statement IDs (SID) in a single policy must be unique."},
@@ -99,7 +103,8 @@ TEST(PolicyParseTest, KindsRequireAndRefuseElements) {
   EXPECT_FALSE(ParsePolicyFor(with_principal, PolicyKind::kTrust, &error));
   EXPECT_EQ(error, "Has prohibited field Resource");
 
-  const char* no_resource = R"({"Statement":{"Effect":"Allow","Action":"s3:*"}})";
+  const char* no_resource =
+      R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*"}})";
   EXPECT_FALSE(ParsePolicyFor(no_resource, PolicyKind::kIdentity, &error));
   EXPECT_EQ(error, "Policy statement must contain resources.");
   EXPECT_FALSE(ParsePolicyFor(no_resource, PolicyKind::kResource, &error));
@@ -109,6 +114,25 @@ TEST(PolicyParseTest, KindsRequireAndRefuseElements) {
       "Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}})";
   EXPECT_TRUE(ParsePolicyFor(trust, PolicyKind::kTrust, &error)) << error;
 
+  // IAM identity policies need the 2012-10-17 grammar and at least one statement.
+  const char* legacy = R"({"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:*",
+      "Resource":"*"}})";
+  EXPECT_FALSE(ParsePolicyFor(legacy, PolicyKind::kIdentity, &error));
+  EXPECT_EQ(error, "Policy document must be version 2012-10-17 or greater.");
+  EXPECT_FALSE(ParsePolicyFor(R"({"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}})",
+                              PolicyKind::kIdentity, &error));
+  EXPECT_EQ(error, "Policy document must be version 2012-10-17 or greater.");
+  EXPECT_FALSE(ParsePolicyFor(R"({"Version":"2012-10-17","Statement":[]})",
+                              PolicyKind::kIdentity, &error));
+  EXPECT_EQ(error, "Syntax errors in policy.");
+  EXPECT_TRUE(ParsePolicyFor(R"({"Version":"2012-10-17","Statement":[]})",
+                             PolicyKind::kResource, &error));
+  EXPECT_FALSE(ParsePolicyFor(R"({"Statement":{"Effect":"Permit","Principal":"*",
+      "Action":"s3:*","Resource":"*"}})", PolicyKind::kResource, &error));
+  EXPECT_EQ(error, "Invalid effect: Permit");
+  EXPECT_FALSE(ParsePolicyFor(R"({"Statement":{"Principal":"*","Action":"s3:*",
+      "Resource":"*"}})", PolicyKind::kResource, &error));
+  EXPECT_EQ(error, "Missing required field Effect");
   EXPECT_FALSE(ParsePolicyFor("{}", PolicyKind::kResource, &error));
   EXPECT_EQ(error, "Missing required field Statement");
   EXPECT_FALSE(ParsePolicyFor("not json", PolicyKind::kResource, &error));
