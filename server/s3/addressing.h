@@ -31,6 +31,11 @@ std::string_view HostWithoutPort(std::string_view host);
 // {"localhost", "s3.localhost"} "b.s3.localhost" names bucket "b" and "s3.localhost" none.
 std::string VirtualHostBucket(std::string_view host, std::span<const std::string> suffixes);
 
+// Well-formed UTF-8: no overlong forms, surrogates or code points above U+10FFFF. S3 refuses
+// keys and XML bodies that are not (InvalidURI, MalformedXML), so that no stored string can
+// make a later response invalid XML.
+bool IsValidUtf8(std::string_view s);
+
 // Resolves the target. nullopt when the path is not decodable or its bucket or key is not
 // UTF-8 (InvalidURI).
 std::optional<Target> ParseTarget(std::string_view host, std::string_view raw_path,

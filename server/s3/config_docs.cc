@@ -378,7 +378,7 @@ size_t Utf8Length(std::string_view s) {
 
 std::optional<pugi::xml_node> ParseRoot(pugi::xml_document* doc, std::string_view body,
                                         std::string_view root) {
-  if (!doc->load_buffer(body.data(), body.size())) return std::nullopt;
+  if (!IsValidUtf8(body) || !doc->load_buffer(body.data(), body.size())) return std::nullopt;
   pugi::xml_node r = doc->document_element();
   if (!r || std::string_view(r.name()) != root) return std::nullopt;
   return r;
@@ -504,7 +504,7 @@ std::optional<TagList> DecodeTagQuery(std::string_view query) {
     auto k = PercentDecode(part.substr(0, eq), /*plus_is_space=*/true);
     auto v = PercentDecode(eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1),
                            /*plus_is_space=*/true);
-    if (!k || !v) return std::nullopt;
+    if (!k || !v || !IsValidUtf8(*k) || !IsValidUtf8(*v)) return std::nullopt;
     tags.emplace_back(std::move(*k), std::move(*v));
   }
   return tags;

@@ -2,6 +2,7 @@
 #include <pugixml.hpp>
 
 #include "server/common/clock.h"
+#include "server/s3/addressing.h"
 #include "server/s3/authorize.h"
 #include "server/s3/integrity.h"
 #include "server/s3/object_ops.h"
@@ -23,7 +24,8 @@ struct DeleteTarget {
 // False if the body is not a Delete document with 1..1000 objects.
 bool ParseDeleteBody(const std::string& body, bool* quiet, std::vector<DeleteTarget>* targets) {
   pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size())) return false;
+  // Keys that are not UTF-8 would be echoed into an invalid response document.
+  if (!IsValidUtf8(body) || !doc.load_buffer(body.data(), body.size())) return false;
   pugi::xml_node root = doc.document_element();
   if (std::string_view(root.name()) != "Delete") return false;
   *quiet = std::string_view(root.child("Quiet").text().as_string()) == "true";

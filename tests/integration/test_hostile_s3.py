@@ -178,6 +178,24 @@ class HostileS3Test(h.SkiffTestCase):
         self.s3().put_object(Bucket=self.bucket, Key=key, Body=b"u")
         self.assertEqual(self.s3().get_object(Bucket=self.bucket, Key=key)["Body"].read(), b"u")
 
+    def test_invalid_utf8_in_xml_bodies_and_tag_headers(self):
+        # Strings that are not UTF-8 would be echoed into responses no XML parser accepts.
+        body = b"<Delete><Object><Key>\xff\xfe</Key></Object></Delete>"
+        resp = self.xml_request("POST", "delete", body)
+        self.assertS3Error(resp, 400, "MalformedXML")
+        tagging = b"<Tagging><TagSet><Tag><Key>k</Key><Value>\xc0\xaf</Value></Tag></TagSet></Tagging>"
+        resp = self.xml_request("PUT", "tagging", tagging)
+        self.assertS3Error(resp, 400, "MalformedXML")
+        self.s3().put_object(Bucket=self.bucket, Key="tagged", Body=b"t")
+        resp = self.xml_request("PUT", "tagging", tagging, key="tagged")
+        self.assertS3Error(resp, 400, "MalformedXML")
+        self.assertEqual(self.s3().get_object_tagging(Bucket=self.bucket, Key="tagged")["TagSet"],
+                         [])
+        resp = self.signed("PUT", f"/{self.bucket}/tag-header", headers={"x-amz-tagging": "a=%FF"},
+                           body=b"x")
+        self.assertS3Error(resp, 400, "InvalidArgument")
+        self.assertAbsent("tag-header")
+
     def test_key_too_long(self):
         s3 = self.s3()
         s3.put_object(Bucket=self.bucket, Key="k" * 1024, Body=b"max")
