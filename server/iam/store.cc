@@ -56,6 +56,7 @@ std::string SqliteIamStore::Load() {
     std::optional<model::UserRecord> user = model::UserFromJson(d.account, d.body);
     if (!user) return false;
     for (const AccessKeyInfo& key : user->keys) {
+      if (key.status != "Active") continue;
       common::Credential c;
       c.access_key = key.access_key;
       c.secret = key.secret;

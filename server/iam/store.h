@@ -144,6 +144,10 @@ class IamStore {
   // Generates an "AKIA…" key and its secret. LimitExceeded beyond two keys per user.
   virtual IamError CreateAccessKey(std::string_view account, std::string_view user_name,
                                    AccessKeyInfo* out) = 0;
+  // "Active" or "Inactive": an inactive key stops authenticating (InvalidClientTokenId) until it
+  // is activated again.
+  virtual IamError UpdateAccessKey(std::string_view account, std::string_view user_name,
+                                   std::string_view access_key, std::string_view status) = 0;
   virtual IamError DeleteAccessKey(std::string_view account, std::string_view user_name,
                                    std::string_view access_key) = 0;
   virtual IamError ListAccessKeys(std::string_view account, std::string_view user_name,

@@ -45,6 +45,8 @@ class SqliteIamStore : public IamStore {
                         std::string_view access_key, std::string_view secret) override;
   IamError CreateAccessKey(std::string_view account, std::string_view user_name,
                            AccessKeyInfo* out) override;
+  IamError UpdateAccessKey(std::string_view account, std::string_view user_name,
+                           std::string_view access_key, std::string_view status) override;
   IamError DeleteAccessKey(std::string_view account, std::string_view user_name,
                            std::string_view access_key) override;
   IamError ListAccessKeys(std::string_view account, std::string_view user_name,

@@ -161,6 +161,41 @@ IamError SqliteIamStore::CreateAccessKey(std::string_view account, std::string_v
   return {};
 }
 
+IamError SqliteIamStore::UpdateAccessKey(std::string_view account, std::string_view user_name,
+                                         std::string_view access_key, std::string_view status) {
+  if (status != "Active" && status != "Inactive") {
+    return {"ValidationError", 400,
+            "1 validation error detected: Value '" + std::string(status) +
+                "' at 'status' failed to satisfy constraint: Member must satisfy enum value set: "
+                "[Active, Inactive]"};
+  }
+  std::unique_lock lock(mutex_);
+  const model::UserRecord* found = FindUser(account, user_name);
+  if (found == nullptr) return NoSuchUser(user_name);
+  model::UserRecord user = *found;
+  auto it = std::find_if(user.keys.begin(), user.keys.end(),
+                         [&](const AccessKeyInfo& k) { return k.access_key == access_key; });
+  if (it == user.keys.end()) {
+    return {"NoSuchEntity", 404,
+            "The Access Key with id " + std::string(access_key) + " cannot be found"};
+  }
+  it->status = std::string(status);
+  common::Credential credential;
+  credential.access_key = it->access_key;
+  credential.secret = it->secret;
+  credential.account_id = std::string(account);
+  credential.user_name = user.info.name;
+  credential.arn = user.info.arn;
+  credential.user_id = user.info.user_id;
+  if (IamError e = SaveUser(account, std::move(user)); !e.ok()) return e;
+  if (status == "Active") {
+    credentials_.Put(std::move(credential));
+  } else {
+    credentials_.Remove(access_key);
+  }
+  return {};
+}
+
 IamError SqliteIamStore::DeleteAccessKey(std::string_view account, std::string_view user_name,
                                          std::string_view access_key) {
   std::unique_lock lock(mutex_);

@@ -102,6 +102,16 @@ Outcome DeleteAccessKey(Call& call) {
   return e.ok() ? Empty() : Fail(e);
 }
 
+Outcome UpdateAccessKey(Call& call) {
+  std::string key, status;
+  if (auto e = Required(call, "AccessKeyId", "accessKeyId", &key)) return Fail(*e);
+  if (auto e = Required(call, "Status", "status", &status)) return Fail(*e);
+  std::string name;
+  if (auto err = UserNameOrCaller(call, &name)) return Fail(*err);
+  iam::IamError e = Store(call).UpdateAccessKey(Account(call), name, key, status);
+  return e.ok() ? Empty() : Fail(e);
+}
+
 Outcome ListAccessKeys(Call& call) {
   std::string name;
   if (auto err = UserNameOrCaller(call, &name)) return Fail(*err);
@@ -241,6 +251,7 @@ void AddUserActions(std::vector<ActionSpec>* table) {
       {"DeleteUser", DeleteUser, NamedUserResource},
       {"ListUsers", ListUsers, UsersResource},
       {"CreateAccessKey", CreateAccessKey, CallerUserResource},
+      {"UpdateAccessKey", UpdateAccessKey, CallerUserResource},
       {"DeleteAccessKey", DeleteAccessKey, CallerUserResource},
       {"ListAccessKeys", ListAccessKeys, CallerUserResource},
       {"PutUserPolicy", PutUserPolicy, NamedUserResource},

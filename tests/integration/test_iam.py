@@ -161,6 +161,18 @@ class IamTest(SkiffTestCase):
         self.assertEqual(who["Arn"], f"arn:aws:iam::{ACCOUNT}:user/keyed")
         self.assertTrue(who["UserId"].startswith("AIDA"))
 
+        # A deactivated key is refused like an unknown one, until it is activated again.
+        iam.update_access_key(UserName="keyed", AccessKeyId=key["AccessKeyId"], Status="Inactive")
+        self.assertEqual(iam.list_access_keys(UserName="keyed")["AccessKeyMetadata"][0]["Status"],
+                         "Inactive")
+        with self.assertRaises(ClientError) as e:
+            client(self.endpoint, "sts", key["AccessKeyId"],
+                   key["SecretAccessKey"]).get_caller_identity()
+        self.assertClientError(e.exception, "InvalidClientTokenId", 403)
+        iam.update_access_key(UserName="keyed", AccessKeyId=key["AccessKeyId"], Status="Active")
+        client(self.endpoint, "sts", key["AccessKeyId"],
+               key["SecretAccessKey"]).get_caller_identity()
+
         iam.create_access_key(UserName="keyed")
         with self.assertRaises(ClientError) as e:
             iam.create_access_key(UserName="keyed")

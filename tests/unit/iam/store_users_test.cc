@@ -94,6 +94,23 @@ TEST_F(StoreUsersTest, AccessKeysAreMirroredIntoCredentials) {
   EXPECT_TRUE(store().DeleteUser(kAccount, "alice").ok());
 }
 
+TEST_F(StoreUsersTest, InactiveKeysStopAuthenticatingAcrossReopen) {
+  ASSERT_TRUE(store().CreateUser(kAccount, "alice").ok());
+  ASSERT_TRUE(store().AddAccessKey(kAccount, "alice", "AKIAALICE00000000002", "s").ok());
+  EXPECT_EQ(store().UpdateAccessKey(kAccount, "alice", "AKIAALICE00000000002", "Off").code,
+            "ValidationError");
+  ASSERT_TRUE(store().UpdateAccessKey(kAccount, "alice", "AKIAALICE00000000002", "Inactive").ok());
+  EXPECT_FALSE(credentials_.Find("AKIAALICE00000000002").has_value());
+  Reopen();
+  EXPECT_FALSE(credentials_.Find("AKIAALICE00000000002").has_value());
+  std::vector<AccessKeyInfo> keys;
+  ASSERT_TRUE(store().ListAccessKeys(kAccount, "alice", &keys).ok());
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].status, "Inactive");
+  ASSERT_TRUE(store().UpdateAccessKey(kAccount, "alice", "AKIAALICE00000000002", "Active").ok());
+  EXPECT_TRUE(credentials_.Find("AKIAALICE00000000002").has_value());
+}
+
 TEST_F(StoreUsersTest, InlinePoliciesAreValidatedAndApplyToTheUser) {
   ASSERT_TRUE(store().CreateUser(kAccount, "alice").ok());
   IamError bad = store().PutUserPolicy(kAccount, "alice", "p", "{not json");
