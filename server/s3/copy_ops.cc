@@ -4,6 +4,7 @@
 #include <string>
 
 #include "server/common/clock.h"
+#include "server/s3/addressing.h"
 #include "server/s3/listing.h"
 #include "server/s3/object_headers.h"
 #include "server/s3/object_ops.h"
@@ -43,7 +44,9 @@ std::optional<ErrorReply> OpenSource(RequestContext& c, CopySource* src) {
     query = raw.substr(q + 1);
   }
   auto decoded = PercentDecode(path, /*plus_is_space=*/false);
-  if (!decoded) return BadSource(raw);
+  // A source that is not UTF-8 names no object (keys are UTF-8) and would be echoed into the
+  // error document as bytes no XML parser accepts.
+  if (!decoded || !IsValidUtf8(*decoded)) return BadSource(raw);
   std::string_view p = *decoded;
   if (!p.empty() && p.front() == '/') p.remove_prefix(1);
   size_t slash = p.find('/');

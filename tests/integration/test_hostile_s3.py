@@ -191,6 +191,11 @@ class HostileS3Test(h.SkiffTestCase):
         self.assertS3Error(resp, 400, "MalformedXML")
         self.assertEqual(self.s3().get_object_tagging(Bucket=self.bucket, Key="tagged")["TagSet"],
                          [])
+        resp = self.signed("PUT", f"/{self.bucket}/copy-bad-source",
+                           headers={"x-amz-copy-source": f"/{self.bucket}/%FF%FE"})
+        fields = self.assertS3Error(resp, 400, "InvalidArgument")
+        self.assertEqual(fields.get("ArgumentName"), "x-amz-copy-source")
+        self.assertAbsent("copy-bad-source")
         resp = self.signed("PUT", f"/{self.bucket}/tag-header", headers={"x-amz-tagging": "a=%FF"},
                            body=b"x")
         self.assertS3Error(resp, 400, "InvalidArgument")
