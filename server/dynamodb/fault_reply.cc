@@ -2,8 +2,10 @@
 
 #include <utility>
 
+#include "server/dynamodb/authorize.h"
 #include "server/dynamodb/errors.h"
 #include "server/dynamodb/protocol.h"
+#include "server/iam/authorizer.h"
 
 namespace skiff::dynamodb {
 namespace {
@@ -29,9 +31,19 @@ faults::Target MakeTarget(const RequestContext& ctx) {
   t.method = ctx.request.method;
   t.tables = RequestTables(ctx.input);
   if (!t.tables.empty()) t.table = t.tables.front();
-  t.principal_arn = ctx.auth.principal.arn;
   t.request_date = ctx.auth.parsed.amz_date;
   return t;
+}
+
+// AWS's wording of an identity-policy denial for the operation's first permission; "" (the
+// table's "Access denied") when the caller or the permission is unknown.
+std::string DenialMessage(const RequestContext& ctx) {
+  std::vector<Permission> permissions = RequiredPermissions(ctx);
+  if (ctx.auth.principal.arn.empty() || permissions.empty()) return "";
+  const Permission& p = permissions.front();
+  return iam::DenialMessage(ctx.auth.principal.arn, p.action, p.resource,
+                            "because no identity-based policy allows the " + p.action + " action",
+                            /*quote_resource=*/false);
 }
 
 }  // namespace
@@ -91,8 +103,11 @@ http::Response WithFaults(RequestContext& ctx, FinalizeFn finalize,
   if (engine == nullptr || engine->size() == 0) return run();
   std::optional<faults::Fired> fired = engine->Match(MakeTarget(ctx));
   if (!fired) return run();
-  const faults::Action& action = fired->action;
+  faults::Action& action = fired->action;
   ctx.record.fault_rule = fired->rule_id;
+  if (action.error_code == "AccessDeniedException" && action.message.empty()) {
+    action.message = DenialMessage(ctx);
+  }
   http::Response r;
   if (action.reset_connection) {
     ctx.record.error_detail = "fault: connection reset";

@@ -28,9 +28,8 @@ struct Target {
   std::string table;  // DynamoDB: every table the request names (first one here)
   std::vector<std::string> tables;
   std::string method;
-  // For messages only (never matched): the caller's ARN and the request's X-Amz-Date
-  // ("20261122T140000Z"; "" when unknown).
-  std::string principal_arn;
+  // For messages only (never matched): the request's X-Amz-Date ("20261122T140000Z"; "" when
+  // unknown).
   std::string request_date;
 };
 

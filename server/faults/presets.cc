@@ -41,11 +41,13 @@ bool IsQueryService(std::string_view service) { return service == "sts" || servi
 // DynamoDB throttles its item operations with ProvisionedThroughputExceededException and its
 // control plane (CreateTable, DescribeTable, ...) with ThrottlingException.
 bool IsDataPlane(std::string_view operation) {
+  // clang-format off
   static constexpr std::array<std::string_view, 13> kDataPlane = {
-      "GetItem",          "PutItem",           "UpdateItem",       "DeleteItem",
-      "Query",            "Scan",              "BatchGetItem",     "BatchWriteItem",
+      "GetItem",          "PutItem",            "UpdateItem",       "DeleteItem",
+      "Query",            "Scan",               "BatchGetItem",     "BatchWriteItem",
       "TransactGetItems", "TransactWriteItems", "ExecuteStatement", "BatchExecuteStatement",
       "ExecuteTransaction"};
+  // clang-format on
   for (auto op : kDataPlane) {
     if (op == operation) return true;
   }
@@ -70,18 +72,6 @@ std::string SignatureExpiredMessage(const Target& target) {
   int64_t server = now + 15 * 60 * 1000;
   return "Signature expired: " + request_date + " is now earlier than " +
          AmzDate(server - 5 * 60 * 1000) + " (" + AmzDate(server) + " - 5 min.)";
-}
-
-// "User: <arn> is not authorized to perform: <service>:<Op>[ on resource: <arn>] because no
-// identity-based policy allows the <service>:<Op> action" ("" when the caller is unknown: the
-// service's default message then applies).
-std::string NotAuthorizedMessage(const Target& target, std::string_view action_prefix,
-                                 const std::string& resource) {
-  if (target.principal_arn.empty()) return "";
-  std::string action = std::string(action_prefix) + ":" + target.operation;
-  std::string m = "User: " + target.principal_arn + " is not authorized to perform: " + action;
-  if (!resource.empty()) m += " on resource: " + resource;
-  return m + " because no identity-based policy allows the " + action + " action";
 }
 
 Action S3Action(const Rule& rule, const Target&) {
@@ -121,16 +111,10 @@ Action S3Action(const Rule& rule, const Target&) {
 Action DynamoDbAction(const Rule& rule, const Target& target) {
   Action a;
   switch (rule.preset) {
-    case Preset::kAccessDenied: {
+    case Preset::kAccessDenied:
+      // The service's renderer words the denial (it knows the IAM action and resource).
       a.error_code = "AccessDeniedException";
-      std::string resource;
-      if (!target.table.empty()) {
-        resource = "arn:aws:dynamodb:" + target.region + ":" + target.account + ":table/" +
-                   target.table;
-      }
-      a.message = NotAuthorizedMessage(target, "dynamodb", resource);
       break;
-    }
     case Preset::kMissingTable:
       a.error_code = "ResourceNotFoundException";
       if (target.operation == "DescribeTable" && !target.table.empty()) {
@@ -168,8 +152,6 @@ Action QueryAction(const Rule& rule, const Target& target) {
     case Preset::kAccessDenied:
       a.error_code = "AccessDenied";
       a.status = 403;
-      a.message = NotAuthorizedMessage(target, target.service, "");
-      if (a.message.empty()) a.message = "Access denied";
       break;
     case Preset::kThrottle:
       a.error_code = "Throttling";

@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "server/common/clock.h"
+#include "server/iam/authorizer.h"
+#include "server/s3/authorize.h"
 #include "server/s3/xml.h"
 
 namespace skiff::s3 {
@@ -23,14 +25,30 @@ faults::Target MakeTarget(const RequestContext& c) {
   t.bucket = c.target.bucket;
   t.key = c.target.key;
   t.method = c.request.method;
-  t.principal_arn = c.auth.principal.arn;
   t.request_date = c.auth.parsed.amz_date;
   return t;
+}
+
+// AWS's wording of an identity-policy denial for the operation's first permission ("User: <arn>
+// is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::b/k" because no
+// identity-based policy allows the s3:GetObject action"); "" (S3's "Access Denied") when the
+// caller or the permission is unknown.
+std::string DenialMessage(const RequestContext& ctx) {
+  std::vector<Permission> permissions = RequiredPermissions(ctx);
+  if (ctx.auth.principal.arn.empty() || permissions.empty()) return "";
+  const Permission& p = permissions.front();
+  return iam::DenialMessage(ctx.auth.principal.arn, p.action,
+                            p.bucket.empty() ? "" : ResourceArn(p),
+                            "because no identity-based policy allows the " + p.action + " action",
+                            /*quote_resource=*/true);
 }
 
 // The elements S3 sends with `error` (between Message and RequestId).
 void AddFields(RequestContext& ctx, ErrorReply* reply) {
   switch (reply->error) {
+    case S3Error::kAccessDenied:
+      if (reply->message.empty()) reply->message = DenialMessage(ctx);
+      break;
     case S3Error::kNoSuchBucket:
       reply->Field("BucketName", ctx.target.bucket);
       break;

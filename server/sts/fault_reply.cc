@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "server/iam/authorizer.h"
+
 namespace skiff::sts {
 namespace {
 
@@ -76,7 +78,6 @@ faults::Target MakeTarget(const Call& call) {
   t.account = call.principal.account_id;
   t.access_key = call.principal.access_key;
   t.method = call.request.method;
-  t.principal_arn = call.principal.arn;
   t.request_date = std::string(call.request.headers.Get("X-Amz-Date"));
   return t;
 }
@@ -102,8 +103,16 @@ http::Response WithFaults(const Call& call, const ErrorFn& error,
   if (engine == nullptr || engine->size() == 0) return run();
   std::optional<faults::Fired> fired = engine->Match(MakeTarget(call));
   if (!fired) return run();
-  const faults::Action& action = fired->action;
+  faults::Action& action = fired->action;
   call.record.fault_rule = fired->rule_id;
+  if (action.error_code == "AccessDenied" && action.message.empty() &&
+      !call.principal.arn.empty()) {
+    // STS and IAM word an identity-policy denial without a resource for these actions.
+    std::string iam_action = call.options.service + ":" + call.record.operation;
+    action.message = iam::DenialMessage(
+        call.principal.arn, iam_action, "",
+        "because no identity-based policy allows the " + iam_action + " action", false);
+  }
   http::Response r;
   if (action.reset_connection) {
     call.record.error_detail = "fault: connection reset";

@@ -22,7 +22,6 @@ Target T(std::string service, std::string op) {
   t.operation = std::move(op);
   t.region = "us-east-1";
   t.account = "000000000000";
-  t.principal_arn = "arn:aws:iam::000000000000:user/ci";
   t.request_date = "20261122T140000Z";
   if (t.service == "dynamodb") {
     t.table = "locks";
@@ -58,12 +57,10 @@ TEST(PresetTest, WrongRegion) {
 TEST(PresetTest, AccessDenied) {
   Rule r = PresetRule(R"({"preset":"access-denied"})");
   EXPECT_EQ(ResolveAction(r, T("s3", "ListObjectsV2")).error_code, "AccessDenied");
+  // The services word the denial themselves (they know the IAM action and resource).
   Action d = ResolveAction(r, T("dynamodb", "PutItem"));
   EXPECT_EQ(d.error_code, "AccessDeniedException");
-  EXPECT_EQ(d.message,
-            "User: arn:aws:iam::000000000000:user/ci is not authorized to perform: "
-            "dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/locks "
-            "because no identity-based policy allows the dynamodb:PutItem action");
+  EXPECT_EQ(d.message, "");
   Action s = ResolveAction(r, T("sts", "AssumeRole"));
   EXPECT_EQ(s.error_code, "AccessDenied");
   EXPECT_EQ(s.status, 403);
