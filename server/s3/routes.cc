@@ -181,7 +181,7 @@ bool QueryParams::Parse(std::string_view raw) {
         eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
     auto n = PercentDecode(name, /*plus_is_space=*/true);
     auto v = PercentDecode(value, /*plus_is_space=*/true);
-    if (!n || !v) return false;
+    if (!n || !v || !IsValidUtf8(*n) || !IsValidUtf8(*v)) return false;
     params_.emplace_back(std::move(*n), std::move(*v));
   }
   return true;

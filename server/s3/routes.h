@@ -73,7 +73,8 @@ struct Route {
 class QueryParams {
  public:
   QueryParams() = default;
-  // Returns false on a malformed percent escape.
+  // Returns false on a malformed percent escape or a name or value that is not UTF-8 (S3's
+  // InvalidURI; such bytes would otherwise be echoed into listings as invalid XML).
   bool Parse(std::string_view raw_query);
   bool Has(std::string_view name) const { return Find(name) != nullptr; }
   const std::string* Find(std::string_view name) const;

@@ -8,6 +8,7 @@ import datetime
 import hashlib
 import hmac
 import os
+import urllib.parse
 
 from botocore.exceptions import ClientError
 
@@ -200,6 +201,36 @@ class HostileS3Test(h.SkiffTestCase):
                            body=b"x")
         self.assertS3Error(resp, 400, "InvalidArgument")
         self.assertAbsent("tag-header")
+
+    def test_invalid_utf8_in_query_parameters_is_invalid_uri(self):
+        for query in ("list-type=2&prefix=%FF", "list-type=2&delimiter=%FF%FE",
+                      "list-type=2&start-after=%C0", "prefix=%FF&marker=%FE",
+                      "versions&key-marker=%ED%A0%80", "uploads&prefix=%FF",
+                      "list-type=2&continuation-token=%FF%FE"):
+            with self.subTest(query):
+                hdrs = {"Host": f"{self.server.host}:{self.server.port}"}
+                # Signed over the raw bytes (the harness's signer would decode them as text).
+                canonical = "&".join(sorted(
+                    "=".join(urllib.parse.quote(urllib.parse.unquote_to_bytes(x), safe="-_.~")
+                             for x in (p.partition("=")[0], p.partition("=")[2]))
+                    for p in query.split("&")))
+                amz_date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+                hdrs["X-Amz-Date"] = amz_date
+                hdrs["x-amz-content-sha256"] = h.EMPTY_SHA256
+                names = sorted(k.lower() for k in hdrs)
+                lowered = {k.lower(): v for k, v in hdrs.items()}
+                creq = "\n".join(["GET", f"/{self.bucket}", canonical,
+                                  "".join(f"{n}:{lowered[n]}\n" for n in names), ";".join(names),
+                                  h.EMPTY_SHA256])
+                scope = f"{amz_date[:8]}/{h.DEFAULT_REGION}/s3/aws4_request"
+                sts = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
+                                 hashlib.sha256(creq.encode()).hexdigest()])
+                key = h.signing_key(h.SECRET_KEY, amz_date[:8], h.DEFAULT_REGION)
+                sig = hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+                hdrs["Authorization"] = (f"AWS4-HMAC-SHA256 Credential={h.ACCESS_KEY}/{scope}, "
+                                         f"SignedHeaders={';'.join(names)}, Signature={sig}")
+                resp = self.raw(h.build_request_bytes("GET", f"/{self.bucket}", query, hdrs))
+                self.assertS3Error(resp, 400, "InvalidURI")
 
     def test_key_too_long(self):
         s3 = self.s3()
