@@ -75,11 +75,18 @@ struct ManagedPolicyInfo {
   std::string policy_id;  // "ANPA…"
   std::string arn;
   std::string description;
-  std::string document;  // the default (only) version, "v1"
+  std::string document;  // the default version's
   std::string default_version = "v1";
   int attachment_count = 0;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+};
+
+struct PolicyVersionInfo {
+  std::string version_id;  // "v1", "v2", ...
+  std::string document;
+  bool is_default = false;
+  int64_t created_ms = 0;
 };
 
 struct AttachedPolicyInfo {
@@ -191,7 +198,7 @@ class IamStore {
   virtual IamError ListRolePolicies(std::string_view account, std::string_view role_name,
                                     std::vector<std::string>* names) const = 0;
 
-  // --- managed policies (customer managed, in the caller's account; one version "v1") ---
+  // --- managed policies (customer managed, in the caller's account) ---
   virtual IamError CreatePolicy(std::string_view account, std::string_view policy_name,
                                 std::string_view path, std::string_view document,
                                 std::string_view description, ManagedPolicyInfo* out) = 0;
@@ -199,6 +206,19 @@ class IamStore {
                              ManagedPolicyInfo* out) const = 0;
   // DeleteConflict while the policy is attached.
   virtual IamError DeletePolicy(std::string_view account, std::string_view policy_arn) = 0;
+  // Versions: at most 5 per policy (LimitExceeded); the default one is what the policy grants
+  // and cannot be deleted (DeleteConflict); DeletePolicy needs the others deleted first.
+  virtual IamError CreatePolicyVersion(std::string_view account, std::string_view policy_arn,
+                                       std::string_view document, bool set_as_default,
+                                       PolicyVersionInfo* out) = 0;
+  virtual IamError GetPolicyVersion(std::string_view account, std::string_view policy_arn,
+                                    std::string_view version_id, PolicyVersionInfo* out) const = 0;
+  virtual IamError ListPolicyVersions(std::string_view account, std::string_view policy_arn,
+                                      std::vector<PolicyVersionInfo>* out) const = 0;
+  virtual IamError DeletePolicyVersion(std::string_view account, std::string_view policy_arn,
+                                       std::string_view version_id) = 0;
+  virtual IamError SetDefaultPolicyVersion(std::string_view account, std::string_view policy_arn,
+                                           std::string_view version_id) = 0;
   // `scope`: "All", "AWS" (AWS managed policies) or "Local" (the account's); `only_attached`:
   // only policies attached to a user or role of the account. AWS's first, then by name.
   virtual std::vector<ManagedPolicyInfo> ListPolicies(std::string_view account,

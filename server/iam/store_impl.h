@@ -92,6 +92,17 @@ class SqliteIamStore : public IamStore {
   IamError GetPolicy(std::string_view account, std::string_view policy_arn,
                      ManagedPolicyInfo* out) const override;
   IamError DeletePolicy(std::string_view account, std::string_view policy_arn) override;
+  IamError CreatePolicyVersion(std::string_view account, std::string_view policy_arn,
+                               std::string_view document, bool set_as_default,
+                               PolicyVersionInfo* out) override;
+  IamError GetPolicyVersion(std::string_view account, std::string_view policy_arn,
+                            std::string_view version_id, PolicyVersionInfo* out) const override;
+  IamError ListPolicyVersions(std::string_view account, std::string_view policy_arn,
+                              std::vector<PolicyVersionInfo>* out) const override;
+  IamError DeletePolicyVersion(std::string_view account, std::string_view policy_arn,
+                               std::string_view version_id) override;
+  IamError SetDefaultPolicyVersion(std::string_view account, std::string_view policy_arn,
+                                   std::string_view version_id) override;
   std::vector<ManagedPolicyInfo> ListPolicies(std::string_view account, std::string_view scope,
                                               std::string_view path_prefix,
                                               bool only_attached) const override;
@@ -159,5 +170,8 @@ IamError NoSuchUser(std::string_view name);
 IamError NoSuchRole(std::string_view name);
 IamError NoSuchPolicy(std::string_view arn);
 IamError StorageFailure(const std::string& detail);
+// The policy name of a policy ARN (its last path segment), "" if it is not a policy ARN.
+std::string_view PolicyNameOf(std::string_view arn);
+IamError InvalidArn(std::string_view arn);
 
 }  // namespace skiff::iam

@@ -248,6 +248,18 @@ std::string PolicyToJson(const PolicyRecord& policy) {
   Str(w, "document", policy.info.document);
   Int(w, "created", policy.info.created_ms);
   Int(w, "updated", policy.info.updated_ms);
+  Str(w, "default", policy.info.default_version);
+  Int(w, "next", policy.next_version);
+  w.Key("versions");
+  w.StartArray();
+  for (const PolicyVersionInfo& v : policy.versions) {
+    w.StartObject();
+    Str(w, "id", v.version_id);
+    Str(w, "document", v.document);
+    Int(w, "created", v.created_ms);
+    w.EndObject();
+  }
+  w.EndArray();
   w.EndObject();
   return Finish(buffer);
 }
@@ -262,6 +274,27 @@ std::optional<PolicyRecord> PolicyFromJson(std::string_view account, std::string
       !GetStr(*doc, "document", &info.document) || !GetInt(*doc, "created", &info.created_ms) ||
       !GetInt(*doc, "updated", &info.updated_ms)) {
     return std::nullopt;
+  }
+  // Versions came after the first documents: without them the document is the only version.
+  auto versions = doc->FindMember("versions");
+  if (versions == doc->MemberEnd()) {
+    policy.versions.push_back(PolicyVersionInfo{"v1", info.document, true, info.created_ms});
+  } else {
+    int64_t next = 0;
+    if (!versions->value.IsArray() || !GetStr(*doc, "default", &info.default_version) ||
+        !GetInt(*doc, "next", &next)) {
+      return std::nullopt;
+    }
+    policy.next_version = static_cast<int>(next);
+    for (const auto& v : versions->value.GetArray()) {
+      PolicyVersionInfo version;
+      if (!v.IsObject() || !GetStr(v, "id", &version.version_id) ||
+          !GetStr(v, "document", &version.document) || !GetInt(v, "created", &version.created_ms)) {
+        return std::nullopt;
+      }
+      version.is_default = version.version_id == info.default_version;
+      policy.versions.push_back(std::move(version));
+    }
   }
   policy.parsed = Restore(info.document).parsed;
   info.arn = PolicyArn(account, info.path, info.name);
@@ -475,6 +508,7 @@ const std::vector<PolicyRecord>& AwsRecords() {
       r.info.created_ms = 1423243024000;  // 2015-02-06, when AWS published them
       r.info.updated_ms = r.info.created_ms;
       r.parsed = Restore(r.info.document).parsed;
+      r.versions.push_back(PolicyVersionInfo{"v1", r.info.document, true, r.info.created_ms});
       out.push_back(std::move(r));
     }
     return out;

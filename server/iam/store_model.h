@@ -42,8 +42,12 @@ struct RoleRecord {
 };
 
 struct PolicyRecord {
-  ManagedPolicyInfo info;  // attachment_count is computed when read, not stored
-  Policy parsed;
+  // attachment_count is computed when read, not stored; document and default_version describe
+  // the default version.
+  ManagedPolicyInfo info;
+  Policy parsed;  // the default version, parsed
+  std::vector<PolicyVersionInfo> versions;  // oldest first; is_default is derived from info
+  int next_version = 2;  // the number of the next version created ("v2", ...); never reused
 };
 
 // Lower-cased (ASCII) key under which names are unique.

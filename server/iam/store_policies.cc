@@ -14,7 +14,8 @@ constexpr size_t kMaxAttached = 10;
 
 constexpr std::string_view kHttps = "https://";
 
-// The policy name of a policy ARN (its last path segment), "" if it is not a policy ARN.
+}  // namespace
+
 std::string_view PolicyNameOf(std::string_view arn) {
   if (!arn.starts_with("arn:aws:iam::") || arn.find(":policy/") == std::string_view::npos) {
     return {};
@@ -25,8 +26,6 @@ std::string_view PolicyNameOf(std::string_view arn) {
 IamError InvalidArn(std::string_view arn) {
   return {"InvalidInput", 400, "ARN " + std::string(arn) + " is not valid."};
 }
-
-}  // namespace
 
 const model::PolicyRecord* SqliteIamStore::FindPolicy(std::string_view account,
                                                       std::string_view arn) const {
@@ -80,6 +79,7 @@ IamError SqliteIamStore::CreatePolicy(std::string_view account, std::string_view
   info.document = std::string(document);
   info.created_ms = common::NowMillis();
   info.updated_ms = info.created_ms;
+  policy.versions.push_back(PolicyVersionInfo{"v1", info.document, true, info.created_ms});
   if (out != nullptr) *out = info;
   return SavePolicy(account, std::move(policy));
 }
@@ -105,6 +105,11 @@ IamError SqliteIamStore::DeletePolicy(std::string_view account, std::string_view
   }
   if (AttachmentCount(account, policy->info.arn) > 0) {
     return {"DeleteConflict", 409, "Cannot delete a policy attached to entities."};
+  }
+  if (policy->versions.size() > 1) {
+    return {"DeleteConflict", 409,
+            "This policy has more than one version. Before you delete a policy, you must delete "
+            "the policy's versions. The default version is deleted with the policy."};
   }
   std::string key = model::Key(policy->info.name);
   if (IamError e = Erase(model::kPolicyKind, account, key); !e.ok()) return e;

@@ -68,22 +68,65 @@ Outcome GetPolicy(Call& call) {
   return Done("    <Policy>\n" + PolicyXml(policy, 6) + "    </Policy>\n");
 }
 
+// Version members; `with_document` for GetPolicyVersion (Create and List leave it out).
+std::string VersionXml(const iam::PolicyVersionInfo& v, bool with_document, int indent) {
+  std::string out = with_document ? Element("Document", UrlEncode(v.document), indent) : "";
+  return out + Element("VersionId", v.version_id, indent) +
+         Element("IsDefaultVersion", v.is_default ? "true" : "false", indent) +
+         Element("CreateDate", Timestamp(v.created_ms), indent);
+}
+
 Outcome GetPolicyVersion(Call& call) {
-  std::string arn, version;
+  std::string arn, version_id;
   if (auto e = Required(call, "PolicyArn", "policyArn", &arn)) return Fail(*e);
-  if (auto e = Required(call, "VersionId", "versionId", &version)) return Fail(*e);
-  iam::ManagedPolicyInfo policy;
-  iam::IamError e = Store(call).GetPolicy(Account(call), arn, &policy);
+  if (auto e = Required(call, "VersionId", "versionId", &version_id)) return Fail(*e);
+  iam::PolicyVersionInfo version;
+  iam::IamError e = Store(call).GetPolicyVersion(Account(call), arn, version_id, &version);
   if (!e.ok()) return Fail(e);
-  // Skiff keeps one version per policy (no CreatePolicyVersion): "v1".
-  if (version != policy.default_version) {
-    return Fail(iam::IamError{"NoSuchEntity", 404,
-                              "Policy " + arn + " version " + version +
-                                  " does not exist or is not attachable."});
+  return Done("    <PolicyVersion>\n" + VersionXml(version, true, 6) + "    </PolicyVersion>\n");
+}
+
+Outcome CreatePolicyVersion(Call& call) {
+  std::string arn, document;
+  if (auto e = Required(call, "PolicyArn", "policyArn", &arn)) return Fail(*e);
+  if (auto e = Required(call, "PolicyDocument", "policyDocument", &document)) return Fail(*e);
+  bool set_as_default = Param(call, "SetAsDefault").value_or("false") == "true";
+  iam::PolicyVersionInfo version;
+  iam::IamError e =
+      Store(call).CreatePolicyVersion(Account(call), arn, document, set_as_default, &version);
+  if (!e.ok()) return Fail(e);
+  return Done("    <PolicyVersion>\n" + VersionXml(version, false, 6) + "    </PolicyVersion>\n");
+}
+
+Outcome ListPolicyVersions(Call& call) {
+  std::string arn;
+  if (auto e = Required(call, "PolicyArn", "policyArn", &arn)) return Fail(*e);
+  std::vector<iam::PolicyVersionInfo> versions;
+  iam::IamError e = Store(call).ListPolicyVersions(Account(call), arn, &versions);
+  if (!e.ok()) return Fail(e);
+  Page page;
+  if (auto err = Paginate(call, versions.size(), &page)) return Fail(*err);
+  std::string out = "    <Versions>\n";
+  for (size_t i = page.begin; i < page.end; ++i) {
+    out += "      <member>\n" + VersionXml(versions[i], false, 8) + "      </member>\n";
   }
-  return Done("    <PolicyVersion>\n" + Element("Document", UrlEncode(policy.document), 6) +
-              Element("VersionId", version, 6) + Element("IsDefaultVersion", "true", 6) +
-              Element("CreateDate", Timestamp(policy.created_ms), 6) + "    </PolicyVersion>\n");
+  return Done(out + "    </Versions>\n" + PageTail(page));
+}
+
+Outcome DeletePolicyVersion(Call& call) {
+  std::string arn, version_id;
+  if (auto e = Required(call, "PolicyArn", "policyArn", &arn)) return Fail(*e);
+  if (auto e = Required(call, "VersionId", "versionId", &version_id)) return Fail(*e);
+  iam::IamError e = Store(call).DeletePolicyVersion(Account(call), arn, version_id);
+  return e.ok() ? Empty() : Fail(e);
+}
+
+Outcome SetDefaultPolicyVersion(Call& call) {
+  std::string arn, version_id;
+  if (auto e = Required(call, "PolicyArn", "policyArn", &arn)) return Fail(*e);
+  if (auto e = Required(call, "VersionId", "versionId", &version_id)) return Fail(*e);
+  iam::IamError e = Store(call).SetDefaultPolicyVersion(Account(call), arn, version_id);
+  return e.ok() ? Empty() : Fail(e);
 }
 
 Outcome DeletePolicy(Call& call) {
@@ -197,6 +240,10 @@ void AddPolicyActions(std::vector<ActionSpec>* table) {
       {"CreatePolicy", CreatePolicy, NewPolicyResource},
       {"GetPolicy", GetPolicy, PolicyArnResource},
       {"GetPolicyVersion", GetPolicyVersion, PolicyArnResource},
+      {"CreatePolicyVersion", CreatePolicyVersion, PolicyArnResource},
+      {"ListPolicyVersions", ListPolicyVersions, PolicyArnResource},
+      {"DeletePolicyVersion", DeletePolicyVersion, PolicyArnResource},
+      {"SetDefaultPolicyVersion", SetDefaultPolicyVersion, PolicyArnResource},
       {"DeletePolicy", DeletePolicy, PolicyArnResource},
       {"ListPolicies", ListPolicies, PoliciesResource},
       {"AttachUserPolicy", AttachUserPolicy, UserNameResource},

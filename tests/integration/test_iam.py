@@ -325,6 +325,23 @@ class IamTest(SkiffTestCase):
             iam.get_policy(PolicyArn=missing)
         self.assertClientError(e.exception, "NoSuchEntity", 404, f"Policy {missing} was not found.")
 
+        # A new default version changes what the policy grants; old ones can go, the default not.
+        v2 = iam.create_policy_version(PolicyArn=arn, PolicyDocument=ALLOW_ALL,
+                                       SetAsDefault=True)["PolicyVersion"]
+        self.assertEqual((v2["VersionId"], v2["IsDefaultVersion"]), ("v2", True))
+        self.assertEqual(iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"], "v2")
+        self.assertEqual([v["VersionId"] for v in
+                          iam.list_policy_versions(PolicyArn=arn)["Versions"]], ["v2", "v1"])
+        with self.assertRaises(ClientError) as e:
+            iam.delete_policy_version(PolicyArn=arn, VersionId="v2")
+        self.assertClientError(e.exception, "DeleteConflict", 409,
+                               "Cannot delete the default version of a policy.")
+        iam.set_default_policy_version(PolicyArn=arn, VersionId="v1")
+        iam.delete_policy_version(PolicyArn=arn, VersionId="v2")
+        with self.assertRaises(ClientError) as e:
+            iam.get_policy_version(PolicyArn=arn, VersionId="v2")
+        self.assertClientError(e.exception, "NoSuchEntity", 404)
+
         iam.detach_user_policy(UserName="attached", PolicyArn=arn)
         iam.detach_role_policy(RoleName="attached-role", PolicyArn=arn)
         with self.assertRaises(ClientError) as e:

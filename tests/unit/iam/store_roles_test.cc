@@ -108,6 +108,59 @@ TEST_F(StoreRolesTest, ManagedPoliciesCountAttachmentsAndRefuseDeletionWhileAtta
   EXPECT_FALSE(store().ListPolicies(kAccount, "AWS", "", false).empty());
 }
 
+TEST_F(StoreRolesTest, PolicyVersionsDecideWhatThePolicyGrants) {
+  constexpr const char* kDenyAll =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]})";
+  ManagedPolicyInfo p;
+  ASSERT_TRUE(store().CreatePolicy(kAccount, "versioned", "/", kAllowAll, "", &p).ok());
+  ASSERT_TRUE(store().CreateRole(kAccount, "r", kTrustAccount).ok());
+  ASSERT_TRUE(store().AttachRolePolicy(kAccount, "r", p.arn).ok());
+  RequestFacts facts;
+  facts.action = "s3:GetObject";
+  facts.resource = "arn:aws:s3:::b/k";
+  auto effect = [&] {
+    std::vector<NamedPolicy> policies = store().PoliciesFor(Session("r"));
+    return policies.empty() ? Effect::kNone : Evaluate(policies[0].policy, facts, false).effect;
+  };
+  EXPECT_EQ(effect(), Effect::kAllow);
+
+  PolicyVersionInfo v2;
+  ASSERT_TRUE(store().CreatePolicyVersion(kAccount, p.arn, kDenyAll, false, &v2).ok());
+  EXPECT_EQ(v2.version_id, "v2");
+  EXPECT_FALSE(v2.is_default);
+  EXPECT_EQ(effect(), Effect::kAllow);
+  ASSERT_TRUE(store().SetDefaultPolicyVersion(kAccount, p.arn, "v2").ok());
+  EXPECT_EQ(effect(), Effect::kDeny);
+  ManagedPolicyInfo info;
+  ASSERT_TRUE(store().GetPolicy(kAccount, p.arn, &info).ok());
+  EXPECT_EQ(info.default_version, "v2");
+
+  EXPECT_EQ(store().DeletePolicyVersion(kAccount, p.arn, "v2").message,
+            "Cannot delete the default version of a policy.");
+  EXPECT_EQ(store().GetPolicyVersion(kAccount, p.arn, "v9", &v2).code, "NoSuchEntity");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store().CreatePolicyVersion(kAccount, p.arn, kAllowAll, false, nullptr).ok());
+  }
+  EXPECT_EQ(store().CreatePolicyVersion(kAccount, p.arn, kAllowAll, false, nullptr).code,
+            "LimitExceeded");
+  Reopen();
+  EXPECT_EQ(effect(), Effect::kDeny);
+  std::vector<PolicyVersionInfo> versions;
+  ASSERT_TRUE(store().ListPolicyVersions(kAccount, p.arn, &versions).ok());
+  ASSERT_EQ(versions.size(), 5u);
+  EXPECT_EQ(versions[0].version_id, "v5");  // newest first
+  EXPECT_TRUE(versions[3].is_default);
+  ASSERT_TRUE(store().DetachRolePolicy(kAccount, "r", p.arn).ok());
+  EXPECT_EQ(store().DeletePolicy(kAccount, p.arn).code, "DeleteConflict");
+  for (const char* v : {"v1", "v3", "v4", "v5"}) {
+    ASSERT_TRUE(store().DeletePolicyVersion(kAccount, p.arn, v).ok());
+  }
+  ASSERT_TRUE(store().CreatePolicyVersion(kAccount, p.arn, kAllowAll, true, &v2).ok());
+  EXPECT_EQ(v2.version_id, "v6");  // numbers are never reused
+  ASSERT_TRUE(store().DeletePolicyVersion(kAccount, p.arn, "v2").ok());
+  EXPECT_TRUE(store().DeletePolicy(kAccount, p.arn).ok());
+}
+
 TEST_F(StoreRolesTest, OidcProvidersAreFoundByIssuer) {
   OidcProviderInfo provider;
   EXPECT_EQ(store().CreateOpenIdConnectProvider(kAccount, "http://x", {}, {}, nullptr).code,
