@@ -310,6 +310,17 @@ class StsTest(SkiffTestCase):
         with self.assertRaises(ClientError) as e:
             self.web_identity(role["Arn"], "not-a-jwt")
         self.assertClientError(e.exception, "InvalidIdentityToken", 400)
+        # The journal says why each token was refused.
+        details = []
+        deadline = time.monotonic() + 5
+        while len(details) < 2 and time.monotonic() < deadline:
+            with urllib.request.urlopen(self.endpoint + "/_skiff/journal?operation="
+                                        "AssumeRoleWithWebIdentity&status=400", timeout=10) as r:
+                details = [x.get("error_detail", "") for x in json.load(r)["entries"]]
+            time.sleep(0.05)
+        self.assertTrue(any("is neither an IAM OIDC provider of account 000000000000 nor given "
+                            "with --oidc-issuer" in d for d in details), details)
+        self.assertTrue(any("three dot-separated parts" in d for d in details), details)
 
     def test_web_identity_with_an_iam_oidc_provider(self):
         iam = self.client("iam")
