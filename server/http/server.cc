@@ -157,6 +157,19 @@ std::string Server::Listen() {
   }
   impl.port = acceptor.local_endpoint(ec).port();
   net::co_spawn(acceptor.get_executor(), impl.AcceptLoop(), impl.Detached("accept loop"));
+  // Installed here rather than in Run(): a SIGTERM that arrives between Listen() and Run() (a
+  // supervisor stopping a server that just printed its startup line) still shuts down cleanly.
+  if (impl.options.handle_signals) {
+    impl.signals.emplace(impl.ioc, SIGINT, SIGTERM);
+    impl.signals->async_wait([this](const boost::system::error_code& wait_ec, int) {
+      if (wait_ec) return;
+      Shutdown();
+      // A second signal means "now".
+      impl_->signals->async_wait([this](const boost::system::error_code& again, int) {
+        if (!again) impl_->ioc.stop();
+      });
+    });
+  }
   return "";
 }
 
@@ -166,17 +179,6 @@ size_t Server::connections() const { return impl_->Count(); }
 
 void Server::Run(int threads) {
   Impl& impl = *impl_;
-  if (impl.options.handle_signals) {
-    impl.signals.emplace(impl.ioc, SIGINT, SIGTERM);
-    impl.signals->async_wait([this](const boost::system::error_code& ec, int) {
-      if (ec) return;
-      Shutdown();
-      // A second signal means "now".
-      impl_->signals->async_wait([this](const boost::system::error_code& again, int) {
-        if (!again) impl_->ioc.stop();
-      });
-    });
-  }
   auto run = [&impl] {
     for (;;) {
       try {

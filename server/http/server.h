@@ -28,7 +28,8 @@ struct ServerOptions {
   // When a request is answered without its body (Start() returned a Response), bodies up to this
   // size are read and discarded to keep the connection; larger ones close it after the response.
   uint64_t max_drain_bytes = 1024 * 1024;
-  // Run() installs SIGINT/SIGTERM handlers that call Shutdown() (a second signal stops at once).
+  // Listen() installs SIGINT/SIGTERM handlers that call Shutdown() once Run() runs (a second
+  // signal stops at once).
   bool handle_signals = false;
   // HTTPS: PEM certificate (chain) and private key files (see tls.h). Both empty: plain HTTP.
   // Listen() fails with a message naming the file when either cannot be used.
