@@ -107,8 +107,7 @@ std::optional<ErrorReply> Authorize(RequestContext& ctx) {
       if (!v.empty()) facts.context[std::string("dynamodb:") + key] = {v};
     }
     iam::Decision d = ctx.deps.authorizer->Authorize(ctx.auth.principal, facts, nullptr, "");
-    if (!ctx.record.policy.empty()) ctx.record.policy += "; ";
-    ctx.record.policy += d.decided_by;
+    iam::NoteDecision(&ctx.record.policy, d.decided_by);
     if (!d.allowed) {
       return ErrorReply(DdbError::kAccessDeniedException,
                         iam::DenialMessage(ctx.auth.principal.arn, p.action, p.resource,

@@ -37,6 +37,18 @@ std::string DenialMessage(const std::string& principal_arn, const std::string& a
   return out + " " + reason;
 }
 
+void NoteDecision(std::string* field, const std::string& decided_by) {
+  size_t pos = 0;
+  while (pos <= field->size()) {
+    size_t end = field->find("; ", pos);
+    if (end == std::string::npos) end = field->size();
+    if (std::string_view(*field).substr(pos, end - pos) == decided_by) return;
+    pos = end + 2;
+  }
+  if (!field->empty()) *field += "; ";
+  *field += decided_by;
+}
+
 Decision Authorizer::Authorize(const common::Principal& principal, const RequestFacts& request,
                                const NamedPolicy* resource_policy,
                                const std::string& resource_account) const {

@@ -159,8 +159,7 @@ std::optional<ErrorReply> Check(RequestContext& ctx, const Permission& p, const 
   if (b.exists && ctx.auth.principal.arn == "arn:aws:iam::" + b.owner + ":root" &&
       (p.action == "s3:GetBucketPolicy" || p.action == "s3:PutBucketPolicy" ||
        p.action == "s3:DeleteBucketPolicy")) {
-    if (!ctx.record.policy.empty()) ctx.record.policy += "; ";
-    ctx.record.policy += "account root";
+    iam::NoteDecision(&ctx.record.policy, "account root");
     return std::nullopt;
   }
   const iam::Authorizer& authorizer = *ctx.deps.authorizer;
@@ -170,8 +169,7 @@ std::optional<ErrorReply> Check(RequestContext& ctx, const Permission& p, const 
   AddConditionKeys(ctx, b.owner, &facts);
   iam::Decision d = authorizer.Authorize(ctx.auth.principal, facts,
                                          b.policy ? &*b.policy : nullptr, b.owner);
-  if (!ctx.record.policy.empty()) ctx.record.policy += "; ";
-  ctx.record.policy += d.decided_by;
+  iam::NoteDecision(&ctx.record.policy, d.decided_by);
   if (d.allowed) {
     if (b.exists && b.owner != ctx.account() && p.bucket == ctx.target.bucket) {
       ctx.bucket_policy_grants_access = true;

@@ -228,6 +228,16 @@ TEST(AuthorizerWithoutStoreTest, OnlyRootsAndResourceGrants) {
   EXPECT_EQ(d.message.substr(0, 16), "User: anonymous ");
 }
 
+TEST(NoteDecisionTest, ListsEachDecisionOnce) {
+  std::string field;
+  NoteDecision(&field, "account root");
+  NoteDecision(&field, "p/A: Allow");
+  NoteDecision(&field, "account root");
+  NoteDecision(&field, "p/A: Allow");
+  NoteDecision(&field, "p/A");
+  EXPECT_EQ(field, "account root; p/A: Allow; p/A");
+}
+
 TEST(DenialMessageTest, QuotesTheResourceOnlyWhenAsked) {
   EXPECT_EQ(DenialMessage("arn:aws:iam::1:user/u", "dynamodb:PutItem",
                           "arn:aws:dynamodb:us-east-1:1:table/t",
