@@ -289,6 +289,15 @@ void AddConditionKeys(const RequestContext& ctx, const std::string& bucket_owner
   }
 }
 
+std::optional<ErrorReply> HideMissingKey(RequestContext& ctx, const ErrorReply& reply) {
+  if (ctx.deps.authorizer == nullptr || reply.error != S3Error::kNoSuchKey ||
+      ctx.route == nullptr ||
+      (ctx.route->handler != H::kGetObject && ctx.route->handler != H::kHeadObject)) {
+    return std::nullopt;
+  }
+  return AuthorizePermission(ctx, {"s3:ListBucket", ctx.target.bucket, ""});
+}
+
 std::optional<ErrorReply> AuthorizePermission(RequestContext& ctx, const Permission& p) {
   if (ctx.deps.authorizer == nullptr) return std::nullopt;
   return Check(ctx, p, LoadBucket(ctx, p));

@@ -39,6 +39,11 @@ void AddConditionKeys(const RequestContext& ctx, const std::string& bucket_owner
 // bucket policy grants another account's caller (ResolveBucket then lets it through).
 std::optional<ErrorReply> Authorize(RequestContext& ctx);
 
+// S3 does not tell a caller who may not list the bucket whether a key exists: GetObject and
+// HeadObject of a missing key answer 403 AccessDenied (the s3:ListBucket denial) instead of
+// 404 NoSuchKey. Returns that denial, or nullopt to answer `reply` as it is.
+std::optional<ErrorReply> HideMissingKey(RequestContext& ctx, const ErrorReply& reply);
+
 // One extra check inside an operation (DeleteObjects authorizes each key): nullopt when allowed.
 std::optional<ErrorReply> AuthorizePermission(RequestContext& ctx, const Permission& p);
 

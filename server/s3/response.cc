@@ -2,6 +2,7 @@
 #include <utility>
 
 #include "server/common/clock.h"
+#include "server/s3/authorize.h"
 #include "server/s3/context.h"
 
 namespace skiff::s3 {
@@ -22,7 +23,9 @@ http::Response Finalize(RequestContext& ctx, http::Response response) {
   return response;
 }
 
-http::Response ErrorResponse(RequestContext& ctx, const ErrorReply& reply) {
+http::Response ErrorResponse(RequestContext& ctx, const ErrorReply& error) {
+  std::optional<ErrorReply> hidden = HideMissingKey(ctx, error);
+  const ErrorReply& reply = hidden ? *hidden : error;
   http::Response r;
   r.status = reply.status();
   for (const auto& [name, value] : reply.headers) r.headers.Set(name, value);

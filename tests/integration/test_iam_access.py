@@ -100,6 +100,9 @@ class IamAccessTest(SkiffTestCase):
             f"in an identity-based policy")
         # HEAD carries no body: the status alone.
         self.denied(lambda: s3.head_object(Bucket=bucket, Key="secret/b"), code="403")
+        # Allowed to list: a missing key is reported missing.
+        self.denied(lambda: s3.get_object(Bucket=bucket, Key="public/none"), code="NoSuchKey",
+                    status=404)
 
     def test_bucket_policy_denies_insecure_transport(self):
         bucket = unique_name("tls")
@@ -153,6 +156,9 @@ class IamAccessTest(SkiffTestCase):
             {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"},
              "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}))
         self.assertEqual(other.get_object(Bucket=bucket, Key="k")["Body"].read(), b"shared")
+        # Without s3:ListBucket a missing key is indistinguishable from a forbidden one.
+        self.assertEqual(self.denied(lambda: other.get_object(Bucket=bucket, Key="none")),
+                         "Access Denied")
         self.denied(lambda: other.put_object(Bucket=bucket, Key="k", Body=b"overwrite"))
         self.denied(lambda: other.list_objects_v2(Bucket=bucket))
 

@@ -187,6 +187,28 @@ TEST_F(AuthorizeServiceTest, CrossAccountAccessNeedsTheBucketPolicy) {
   EXPECT_EQ(Send("GET", "/shared/k").body, "v");
 }
 
+TEST_F(AuthorizeServiceTest, MissingKeysAreHiddenFromCallersWhoCannotList) {
+  ASSERT_EQ(Send("PUT", "/hide").status, 200);
+  ASSERT_EQ(PutPolicy("hide", R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":
+      "arn:aws:iam::000000000000:user/alice"},"Action":"s3:GetObject",
+      "Resource":"arn:aws:s3:::hide/*"}]})").status,
+            204);
+  Reply r = Send("GET", "/hide/missing", "", alice_);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_TRUE(r.Has("perform: s3:ListBucket on resource: &quot;arn:aws:s3:::hide&quot;")) << r.body;
+  EXPECT_EQ(Send("HEAD", "/hide/missing", "", alice_).status, 403);
+  // The owner (who may list) learns that the key is missing.
+  r = Send("GET", "/hide/missing");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_TRUE(r.Has("<Code>NoSuchKey</Code>"));
+  ASSERT_EQ(PutPolicy("hide", R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":
+      "arn:aws:iam::000000000000:user/alice"},"Action":["s3:GetObject","s3:ListBucket"],
+      "Resource":["arn:aws:s3:::hide","arn:aws:s3:::hide/*"]}]})").status,
+            204);
+  EXPECT_EQ(Send("GET", "/hide/missing", "", alice_).status, 404);
+  EXPECT_EQ(Send("HEAD", "/hide/missing", "", alice_).status, 404);
+}
+
 TEST_F(AuthorizeServiceTest, ConditionKeysFromTheRequest) {
   ASSERT_EQ(Send("PUT", "/cond").status, 200);
   ASSERT_EQ(PutPolicy("cond", R"({"Statement":[
