@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "server/common/clock.h"
 #include "server/iam/authorizer.h"
