@@ -1,5 +1,6 @@
 #include "server/app/server.h"
 
+#include <filesystem>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -47,6 +48,13 @@ struct Server::Impl {
   std::unique_ptr<http::Server> http;
   int threads = 1;
   std::string tls_cert;  // the certificate served over HTTPS ("" = plain HTTP)
+  // --in-memory --tls-self-signed: the temporary directory of the generated pair, removed with
+  // the server (nothing of an in-memory server outlives it).
+  std::string tls_temp_dir;
+  ~Impl() {
+    std::error_code ignored;
+    if (!tls_temp_dir.empty()) std::filesystem::remove_all(tls_temp_dir, ignored);
+  }
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -187,6 +195,7 @@ std::unique_ptr<Server> Server::Create(const common::Config& config, std::string
     }
     options.tls_cert_file = files.cert;
     options.tls_key_file = files.key;
+    if (dir.empty()) impl->tls_temp_dir = std::filesystem::path(files.cert).parent_path();
   } else if (!config.tls_cert.empty() || !config.tls_key.empty()) {
     if (std::string e = http::ValidateTlsFiles({config.tls_cert, config.tls_key}); !e.empty()) {
       *error = "TLS: " + e;

@@ -344,6 +344,8 @@ class StartupTest(unittest.TestCase):
             s3 = tls_client("s3", server.endpoint, server.tls_cert)
             self.assertEqual(s3.list_buckets()["ResponseMetadata"]["HTTPStatusCode"], 200)
             self.assertEqual(server.stop(), 0)
+            # Nothing of an in-memory server outlives it.
+            self.assertFalse(os.path.exists(os.path.dirname(server.tls_cert)))
         finally:
             if server.tls_cert:
                 shutil.rmtree(os.path.dirname(server.tls_cert), ignore_errors=True)
