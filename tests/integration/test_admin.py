@@ -2,6 +2,7 @@
 signature failed, never a secret), reset, state, runtime credentials, Prometheus metrics and the
 admin token."""
 
+import hashlib
 import http.client
 import json
 import re
@@ -11,7 +12,10 @@ import unittest
 import urllib.parse
 
 import boto3
+from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 import skiff_harness as h
@@ -50,6 +54,48 @@ def client(service, endpoint, region=h.DEFAULT_REGION, access_key=h.ACCESS_KEY,
     return boto3.client(service, endpoint_url=endpoint, region_name=region,
                         aws_access_key_id=access_key, aws_secret_access_key=secret_key,
                         aws_session_token=session_token, config=cfg)
+
+
+class RecordingMixin:
+    """Keeps the canonical request and string to sign botocore computed while signing."""
+
+    def canonical_request(self, request):
+        self.recorded_canonical_request = super().canonical_request(request)
+        return self.recorded_canonical_request
+
+    def string_to_sign(self, request, canonical_request):
+        self.recorded_string_to_sign = super().string_to_sign(request, canonical_request)
+        return self.recorded_string_to_sign
+
+
+class RecordingS3SigV4Auth(RecordingMixin, S3SigV4Auth):
+    pass
+
+
+class RecordingSigV4Auth(RecordingMixin, SigV4Auth):
+    pass
+
+
+class RecordingS3SigV4QueryAuth(RecordingMixin, S3SigV4QueryAuth):
+    pass
+
+
+def botocore_signed(auth, method, url, headers=None, body=b""):
+    """Signs an AWSRequest with `auth` (a Recording*SigV4Auth); returns the prepared request."""
+    request = AWSRequest(method=method, url=url, headers=dict(headers or {}), data=body)
+    auth.add_auth(request)
+    return request
+
+
+def send_prepared(server, request, path_and_query, headers, body=b""):
+    """Sends `request`'s method with the given target, headers and body as raw HTTP."""
+    hdrs = {"Host": urllib.parse.urlsplit(request.url).netloc}
+    hdrs.update(headers)
+    if body or request.method in ("PUT", "POST"):
+        hdrs["Content-Length"] = str(len(body))
+    data = f"{request.method} {path_and_query} HTTP/1.1\r\n".encode()
+    data += "".join(f"{k}: {v}\r\n" for k, v in hdrs.items()).encode() + b"\r\n" + body
+    return h.raw_exchange(server.host, server.port, data, request.method)
 
 
 class AdminTestCase(h.SkiffTestCase):
@@ -200,6 +246,142 @@ class AdminApiTest(AdminTestCase):
                 self.assertNotIn(urllib.parse.quote(value, safe=""), text, where)
         self.assertIn(key, journal_text)
         self.assertEqual(self.admin("DELETE", f"/_skiff/credentials/{key}")[0], 200)
+
+    def tampered_signature_entry(self, auth, request, path_and_query, headers, body=b""):
+        """Sends a tampered copy of a botocore-signed request; returns (response, journal entry)."""
+        resp = send_prepared(self.server, request, path_and_query, headers, body)
+        request_id = resp.headers.get("x-amz-request-id") or resp.headers.get("x-amzn-requestid")
+        self.assertTrue(request_id, resp.describe())
+        entries = self.wait_journal(id=request_id)
+        self.assertEqual(len(entries), 1, entries)
+        entry = entries[0]
+        # The journal's string to sign ends with the hash of the journal's canonical request, and
+        # otherwise is the one botocore signed (algorithm, date, scope).
+        sts_lines = entry["string_to_sign"].split("\n")
+        self.assertEqual(sts_lines[-1],
+                         hashlib.sha256(entry["canonical_request"].encode()).hexdigest(), entry)
+        self.assertEqual(sts_lines[:3], auth.recorded_string_to_sign.split("\n")[:3])
+        self.assertNotEqual(entry["string_to_sign"], auth.recorded_string_to_sign)
+        if "Authorization" in request.headers:
+            signature = request.headers["Authorization"].rsplit("Signature=", 1)[1]
+        else:
+            signature = urllib.parse.parse_qs(urllib.parse.urlsplit(request.url).query)[
+                "X-Amz-Signature"][0]
+        self.assertEqual(entry["provided_signature"], signature)
+        return resp, entry
+
+    def assertDiffersOnlyAt(self, ours, theirs, index, expected_line):
+        """`ours` (Skiff's canonical request) is botocore's `theirs` with line `index` replaced
+        by `expected_line`."""
+        ours_lines, theirs_lines = ours.split("\n"), theirs.split("\n")
+        self.assertEqual(len(ours_lines), len(theirs_lines), (ours, theirs))
+        differing = [i for i, (a, b) in enumerate(zip(ours_lines, theirs_lines)) if a != b]
+        self.assertEqual(differing, [index], (ours, theirs))
+        self.assertEqual(ours_lines[index], expected_line)
+
+    def test_tampered_s3_request_journal_matches_botocore(self):
+        creds = Credentials(h.ACCESS_KEY, h.SECRET_KEY)
+        bucket = h.unique_name("tamper")
+        client("s3", self.endpoint).create_bucket(Bucket=bucket)
+
+        with self.subTest("query parameter"):
+            auth = RecordingS3SigV4Auth(creds, "s3", "us-east-1")
+            request = botocore_signed(auth, "GET",
+                                      f"{self.endpoint}/{bucket}?list-type=2&prefix=logs%2F")
+            headers = {k: v for k, v in request.headers.items()}
+            # The client signed prefix=logs/; the wire says prefix=data/.
+            resp, entry = self.tampered_signature_entry(
+                auth, request, f"/{bucket}?list-type=2&prefix=data%2F", headers)
+            fields = self.assertS3Error(resp, 403, "SignatureDoesNotMatch")
+            self.assertEqual(entry["operation"], "ListObjectsV2")
+            self.assertEqual((entry["status"], entry["error_code"]),
+                             (403, "SignatureDoesNotMatch"))
+            self.assertDiffersOnlyAt(entry["canonical_request"], auth.recorded_canonical_request,
+                                     2, "list-type=2&prefix=data%2F")
+            self.assertEqual(auth.recorded_canonical_request.split("\n")[2],
+                             "list-type=2&prefix=logs%2F")
+            self.assertEqual(fields["CanonicalRequest"], entry["canonical_request"])
+            self.assertEqual(fields["StringToSign"], entry["string_to_sign"])
+            self.assertEqual(fields["SignatureProvided"], entry["provided_signature"])
+            self.assertEqual(fields["AWSAccessKeyId"], h.ACCESS_KEY)
+            self.assertEqual(bytes.fromhex(fields["CanonicalRequestBytes"].replace(" ", "")),
+                             entry["canonical_request"].encode())
+
+        with self.subTest("signed header"):
+            auth = RecordingS3SigV4Auth(creds, "s3", "us-east-1")
+            request = botocore_signed(auth, "PUT", f"{self.endpoint}/{bucket}/k.txt",
+                                      {"x-amz-meta-colour": "blue",
+                                       "Content-Type": "text/plain"}, b"payload")
+            headers = {k: v for k, v in request.headers.items()}
+            self.assertEqual(headers.pop("x-amz-meta-colour"), "blue")
+            headers["x-amz-meta-colour"] = "red"
+            resp, entry = self.tampered_signature_entry(auth, request, f"/{bucket}/k.txt",
+                                                        headers, b"payload")
+            fields = self.assertS3Error(resp, 403, "SignatureDoesNotMatch")
+            self.assertEqual(entry["operation"], "PutObject")
+            theirs = auth.recorded_canonical_request.split("\n")
+            index = theirs.index("x-amz-meta-colour:blue")
+            self.assertDiffersOnlyAt(entry["canonical_request"], auth.recorded_canonical_request,
+                                     index, "x-amz-meta-colour:red")
+            self.assertEqual(fields["CanonicalRequest"], entry["canonical_request"])
+            self.assertEqual(fields["StringToSign"], entry["string_to_sign"])
+            # Nothing was written.
+            with self.assertRaises(ClientError) as ctx:
+                client("s3", self.endpoint).head_object(Bucket=bucket, Key="k.txt")
+            self.assertClientError(ctx.exception, "404", 404)
+
+        with self.subTest("presigned URL query parameter"):
+            client("s3", self.endpoint).put_object(Bucket=bucket, Key="shared.txt", Body=b"x")
+            auth = RecordingS3SigV4QueryAuth(creds, "s3", "us-east-1", expires=300)
+            request = botocore_signed(auth, "GET", f"{self.endpoint}/{bucket}/shared.txt"
+                                      "?response-content-type=text%2Fplain")
+            url = urllib.parse.urlsplit(request.url)
+            self.assertIn("X-Amz-Signature=", url.query)
+            self.assertIn("response-content-type=text%2Fplain", url.query)
+            tampered = url.query.replace("response-content-type=text%2Fplain",
+                                         "response-content-type=text%2Fhtml")
+            resp, entry = self.tampered_signature_entry(
+                auth, request, f"{url.path}?{tampered}", dict(request.headers.items()))
+            fields = self.assertS3Error(resp, 403, "SignatureDoesNotMatch")
+            self.assertEqual(entry["operation"], "GetObject")
+            theirs = auth.recorded_canonical_request.split("\n")
+            self.assertIn("response-content-type=text%2Fplain", theirs[2])
+            self.assertDiffersOnlyAt(entry["canonical_request"], auth.recorded_canonical_request,
+                                     2, theirs[2].replace("text%2Fplain", "text%2Fhtml"))
+            self.assertEqual(theirs[-1], "UNSIGNED-PAYLOAD")
+            self.assertEqual(fields["CanonicalRequest"], entry["canonical_request"])
+            self.assertEqual(fields["StringToSign"], entry["string_to_sign"])
+            self.assertEqual(fields["SignatureProvided"], entry["provided_signature"])
+
+        with self.subTest("untampered control"):
+            auth = RecordingS3SigV4Auth(creds, "s3", "us-east-1")
+            request = botocore_signed(auth, "GET",
+                                      f"{self.endpoint}/{bucket}?list-type=2&prefix=logs%2F")
+            resp = send_prepared(self.server, request, f"/{bucket}?list-type=2&prefix=logs%2F",
+                                 dict(request.headers.items()))
+            self.assertEqual(resp.status, 200, resp.describe())
+
+    def test_tampered_dynamodb_body_journal_matches_botocore(self):
+        creds = Credentials(h.ACCESS_KEY, h.SECRET_KEY)
+        auth = RecordingSigV4Auth(creds, "dynamodb", "us-east-1")
+        signed_body = b'{"Limit": 5}'
+        request = botocore_signed(auth, "POST", f"{self.endpoint}/", {
+            "X-Amz-Target": "DynamoDB_20120810.ListTables",
+            "Content-Type": "application/x-amz-json-1.0"}, signed_body)
+        tampered = b'{"Limit": 7}'
+        resp, entry = self.tampered_signature_entry(auth, request, "/",
+                                                    dict(request.headers.items()), tampered)
+        self.assertEqual(resp.status, 400, resp.describe())
+        self.assertEqual(json.loads(resp.body)["__type"],
+                         "com.amazon.coral.service#InvalidSignatureException")
+        self.assertEqual(entry["operation"], "ListTables")
+        self.assertEqual((entry["status"], entry["error_code"]),
+                         (400, "InvalidSignatureException"))
+        # DynamoDB signs the body's hash: only the canonical request's last line differs.
+        theirs = auth.recorded_canonical_request
+        self.assertEqual(theirs.split("\n")[-1], hashlib.sha256(signed_body).hexdigest())
+        self.assertDiffersOnlyAt(entry["canonical_request"], theirs, len(theirs.split("\n")) - 1,
+                                 hashlib.sha256(tampered).hexdigest())
 
     def test_concurrent_requests_are_each_journaled_once(self):
         s3 = client("s3", self.endpoint)
