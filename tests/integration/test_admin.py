@@ -478,6 +478,84 @@ class AdminApiTest(AdminTestCase):
         self.assertEqual(t[0]["status"], "ACTIVE")
         self.assertEqual(t[0]["items"], 2)
 
+    def test_dynamodb_tables_are_per_account_and_region(self):
+        key, secret = "AKIAADMINTABLES00001", "tables-secret-value"
+        status, _, doc = self.admin("POST", "/_skiff/credentials", {
+            "accessKeyId": key, "secretAccessKey": secret, "accountId": OTHER_ACCOUNT})
+        self.assertEqual((status, doc["arn"]), (201, f"arn:aws:iam::{OTHER_ACCOUNT}:root"))
+        table = h.unique_name("shared-name")
+
+        def create(ddb, hash_key):
+            return ddb.create_table(
+                TableName=table, BillingMode="PAY_PER_REQUEST",
+                AttributeDefinitions=[{"AttributeName": hash_key, "AttributeType": "S"}],
+                KeySchema=[{"AttributeName": hash_key, "KeyType": "HASH"}])["TableDescription"]
+
+        mine_east = client("dynamodb", self.endpoint, region="us-east-1")
+        mine_west = client("dynamodb", self.endpoint, region="eu-west-1")
+        other_east = client("dynamodb", self.endpoint, region="us-east-1", access_key=key,
+                            secret_key=secret)
+        other_west = client("dynamodb", self.endpoint, region="eu-west-1", access_key=key,
+                            secret_key=secret)
+        # The same name three times: a different key schema each, so that each is told apart.
+        created = {"mine-east": create(mine_east, "pk_mine_east"),
+                   "mine-west": create(mine_west, "pk_mine_west"),
+                   "other-east": create(other_east, "pk_other_east")}
+        self.assertEqual(created["mine-east"]["TableArn"],
+                         f"arn:aws:dynamodb:us-east-1:000000000000:table/{table}")
+        self.assertEqual(created["mine-west"]["TableArn"],
+                         f"arn:aws:dynamodb:eu-west-1:000000000000:table/{table}")
+        self.assertEqual(created["other-east"]["TableArn"],
+                         f"arn:aws:dynamodb:us-east-1:{OTHER_ACCOUNT}:table/{table}")
+        # Creating it again where it exists is refused; elsewhere it was not.
+        with self.assertRaises(ClientError) as ctx:
+            create(other_east, "pk_other_east")
+        self.assertClientError(ctx.exception, "ResourceInUseException", 400)
+
+        for ddb, n in ((mine_east, 1), (mine_west, 2), (other_east, 3)):
+            hash_key = ddb.describe_table(TableName=table)["Table"]["KeySchema"][0]["AttributeName"]
+            for i in range(n):
+                ddb.put_item(TableName=table, Item={hash_key: {"S": f"item{i}"}})
+
+        for name, ddb, region, account in (
+                ("mine-east", mine_east, "us-east-1", "000000000000"),
+                ("mine-west", mine_west, "eu-west-1", "000000000000"),
+                ("other-east", other_east, "us-east-1", OTHER_ACCOUNT)):
+            with self.subTest(name):
+                described = ddb.describe_table(TableName=table)["Table"]
+                self.assertEqual(described["TableArn"],
+                                 f"arn:aws:dynamodb:{region}:{account}:table/{table}")
+                self.assertEqual(described["KeySchema"][0]["AttributeName"],
+                                 "pk_" + name.replace("-", "_"))
+                self.assertIn(table, ddb.list_tables()["TableNames"])
+        # The other account has no table in eu-west-1.
+        self.assertNotIn(table, other_west.list_tables()["TableNames"])
+        with self.assertRaises(ClientError) as ctx:
+            other_west.describe_table(TableName=table)
+        self.assertClientError(ctx.exception, "ResourceNotFoundException", 400)
+        self.assertEqual(mine_west.scan(TableName=table)["Count"], 2)
+        self.assertEqual(other_east.scan(TableName=table)["Count"], 3)
+
+        _, _, state = self.admin("GET", "/_skiff/state")
+        rows = sorted((t["account"], t["region"], t["items"]) for t in state["tables"]
+                      if t["name"] == table)
+        self.assertEqual(rows, [("000000000000", "eu-west-1", 2), ("000000000000", "us-east-1", 1),
+                                (OTHER_ACCOUNT, "us-east-1", 3)])
+
+        # Deleting one leaves the other two.
+        other_east.delete_table(TableName=table)
+        with self.assertRaises(ClientError) as ctx:
+            other_east.describe_table(TableName=table)
+        self.assertClientError(ctx.exception, "ResourceNotFoundException", 400)
+        self.assertEqual(mine_east.scan(TableName=table)["Count"], 1)
+        self.assertEqual(mine_west.scan(TableName=table)["Count"], 2)
+        _, _, state = self.admin("GET", "/_skiff/state")
+        rows = sorted((t["account"], t["region"]) for t in state["tables"] if t["name"] == table)
+        self.assertEqual(rows, [("000000000000", "eu-west-1"), ("000000000000", "us-east-1")])
+        for ddb in (mine_east, mine_west):
+            ddb.delete_table(TableName=table)
+        self.assertEqual(self.admin("DELETE", f"/_skiff/credentials/{key}")[0], 200)
+
     def test_credentials_added_work_and_removed_fail(self):
         key, secret = "AKIAADMINADDED00001", "added-secret-value"
         status, _, doc = self.admin("POST", "/_skiff/credentials", {
@@ -615,6 +693,34 @@ class AdminFaultsTest(AdminTestCase):
 
 class AdminResetTest(AdminTestCase):
     """Its own server: a full reset would disturb the other tests."""
+
+    def test_journal_clear_keeps_state_and_sequence(self):
+        s3 = client("s3", self.endpoint)
+        bucket = h.unique_name("clear")
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key="k", Body=b"v")
+        before = self.wait_journal(operation="PutObject")
+        self.assertTrue(before)
+        last_seq = max(e["seq"] for e in self.journal())
+
+        status, _, doc = self.admin("DELETE", "/_skiff/journal")
+        self.assertEqual((status, doc), (200, {"cleared": True}))
+        status, _, doc = self.admin("GET", "/_skiff/journal")
+        self.assertEqual(status, 200, doc)
+        self.assertEqual((doc["count"], doc["entries"]), (0, []))
+        # Only the journal went: the bucket and its object stay.
+        self.assertEqual(s3.get_object(Bucket=bucket, Key="k")["Body"].read(), b"v")
+        _, _, state = self.admin("GET", "/_skiff/state")
+        self.assertEqual([b["objects"] for b in state["buckets"] if b["name"] == bucket], [1])
+        # New requests are journaled again, numbered after the cleared ones.
+        entries = self.wait_journal(operation="GetObject")
+        self.assertEqual([e["operation"] for e in self.journal()], ["GetObject"])
+        self.assertGreater(entries[0]["seq"], last_seq)
+        # Clearing an empty journal is fine too.
+        self.admin("DELETE", "/_skiff/journal")
+        status, _, doc = self.admin("DELETE", "/_skiff/journal")
+        self.assertEqual((status, doc), (200, {"cleared": True}))
+        self.assertEqual(self.journal(), [])
 
     def test_reset_empties_buckets_tables_and_journal(self):
         s3 = client("s3", self.endpoint)
