@@ -219,11 +219,9 @@ class StsTest(SkiffTestCase):
             "1 validation error detected: Value '43201' at 'durationSeconds' failed to satisfy "
             "constraint: Member must have value less than or equal to 43200")
 
-    def test_expired_role_credentials_are_expired_token(self):
-        role = self.make_role("expiring", trust({"AWS": ROOT}))
-        creds = self.client("sts").assume_role(RoleArn=role["Arn"],
-                                               RoleSessionName="e1")["Credentials"]
-        # AWS's shortest session is 900 s: expire this one through the admin API instead.
+    def expire(self, creds):
+        """AWS's shortest session is 900 s: expire this one through the admin API instead, by
+        registering the same credential again with an expiry in the past."""
         body = json.dumps({"accessKeyId": creds["AccessKeyId"],
                            "secretAccessKey": creds["SecretAccessKey"],
                            "accountId": ROOT, "sessionToken": creds["SessionToken"],
@@ -233,10 +231,57 @@ class StsTest(SkiffTestCase):
                                      headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=10) as resp:
             self.assertIn(resp.status, (200, 201))
+
+    def test_expired_role_credentials_are_expired_token(self):
+        role = self.make_role("expiring", trust({"AWS": ROOT}))
+        creds = self.client("sts").assume_role(RoleArn=role["Arn"],
+                                               RoleSessionName="e1")["Credentials"]
+        self.expire(creds)
         with self.assertRaises(ClientError) as e:
             self.session_client("sts", creds).get_caller_identity()
         self.assertClientError(e.exception, "ExpiredToken", 403,
                                "The security token included in the request is expired")
+
+    def test_expired_role_credentials_in_s3_and_dynamodb(self):
+        role = self.make_role("expiring-data", trust({"AWS": ROOT}))
+        self.client("iam").put_role_policy(
+            RoleName="expiring-data", PolicyName="list", PolicyDocument=json.dumps({
+                "Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Action": ["s3:ListAllMyBuckets", "dynamodb:ListTables"],
+                    "Resource": "*"}]}))
+        creds = self.client("sts").assume_role(RoleArn=role["Arn"],
+                                               RoleSessionName="e2")["Credentials"]
+        s3 = self.session_client("s3", creds)
+        ddb = self.session_client("dynamodb", creds)
+        # While the session lasts, the role's policy allows both calls.
+        self.assertIn("Buckets", s3.list_buckets())
+        self.assertIn("TableNames", ddb.list_tables())
+
+        self.expire(creds)
+        with self.assertRaises(ClientError) as e:
+            s3.list_buckets()
+        err = self.assertClientError(e.exception, "ExpiredToken", 400,
+                                     "The provided token has expired.")
+        # S3 echoes the expired token back, as AWS does.
+        self.assertEqual(err.get("Token-0"), creds["SessionToken"])
+        with self.assertRaises(ClientError) as e:
+            ddb.list_tables()
+        self.assertClientError(e.exception, "ExpiredTokenException", 400,
+                               "The security token included in the request is expired")
+        # The long-term keys are unaffected.
+        self.assertIn("TableNames", self.client("dynamodb").list_tables())
+        # The journal names the expired key on both refusals.
+        entries = []
+        deadline = time.monotonic() + 5
+        while len(entries) < 2 and time.monotonic() < deadline:
+            with urllib.request.urlopen(self.endpoint + "/_skiff/journal?status=400",
+                                        timeout=10) as r:
+                entries = [x for x in json.load(r)["entries"]
+                           if x.get("access_key") == creds["AccessKeyId"]]
+            time.sleep(0.05)
+        self.assertEqual(sorted((x["service"], x["operation"], x["error_code"]) for x in entries),
+                         [("dynamodb", "ListTables", "ExpiredTokenException"),
+                          ("s3", "ListBuckets", "ExpiredToken")])
 
     # --- GetSessionToken ----------------------------------------------------------------------
 
