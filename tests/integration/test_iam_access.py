@@ -143,6 +143,110 @@ class IamAccessTest(SkiffTestCase):
                         message)
         self.assertEqual(root.get_object(Bucket=bucket, Key="k")["Body"].read(), b"v")
 
+    def test_bucket_policy_denies_unencrypted_uploads(self):
+        bucket = unique_name("sse")
+        root = self.s3()
+        root.create_bucket(Bucket=bucket)
+        # The classic pair of statements from AWS's documentation.
+        root.put_bucket_policy(Bucket=bucket, Policy=policy(
+            {"Sid": "DenyIncorrectEncryptionHeader", "Effect": "Deny", "Principal": "*",
+             "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/*",
+             "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "AES256"}}},
+            {"Sid": "DenyUnEncryptedObjectUploads", "Effect": "Deny", "Principal": "*",
+             "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/*",
+             "Condition": {"Null": {"s3:x-amz-server-side-encryption": "true"}}}))
+        message = self.denied(lambda: root.put_object(Bucket=bucket, Key="plain", Body=b"p"))
+        self.assertEqual(
+            message,
+            f"User: arn:aws:iam::{ACCOUNT}:root is not authorized to perform: s3:PutObject on "
+            f"resource: \"arn:aws:s3:::{bucket}/plain\" with an explicit deny in a resource-based "
+            f"policy")
+        self.denied(lambda: root.put_object(Bucket=bucket, Key="kms", Body=b"k",
+                                            ServerSideEncryption="aws:kms"))
+        # A multipart upload is s3:PutObject too: refused at its start without the header.
+        self.denied(lambda: root.create_multipart_upload(Bucket=bucket, Key="mpu"))
+        out = root.put_object(Bucket=bucket, Key="sealed", Body=b"s", ServerSideEncryption="AES256")
+        self.assertEqual(out["ServerSideEncryption"], "AES256")
+        self.assertEqual(root.head_object(Bucket=bucket, Key="sealed")["ServerSideEncryption"],
+                         "AES256")
+        self.assertEqual([o["Key"] for o in root.list_objects_v2(Bucket=bucket)["Contents"]],
+                         ["sealed"])
+        # Reads are not uploads: the policy does not touch them.
+        self.assertEqual(root.get_object(Bucket=bucket, Key="sealed")["Body"].read(), b"s")
+        entries = [e for e in self.journal(operation="PutObject", status="403")["entries"]
+                   if e.get("resource") == f"{bucket}/plain"]
+        self.assertEqual(len(entries), 1, entries)
+        self.assertIn("Deny", entries[0].get("policy", ""), entries[0])
+
+    def test_bucket_policy_string_like_on_principal_arn(self):
+        bucket = unique_name("arnlike")
+        root = self.s3()
+        root.create_bucket(Bucket=bucket)
+        root.put_object(Bucket=bucket, Key="k", Body=b"v")
+        iam = self.client("iam")
+        users = {}
+        for prefix in ("contractor", "staff"):
+            name, key, secret = self.new_user(prefix)
+            iam.put_user_policy(UserName=name, PolicyName="all", PolicyDocument=policy(
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))
+            users[prefix] = (name, self.client("s3", key, secret))
+        root.put_bucket_policy(Bucket=bucket, Policy=policy(
+            {"Sid": "NoContractors", "Effect": "Deny", "Principal": "*",
+             "Action": ["s3:GetObject", "s3:PutObject"],
+             "Resource": f"arn:aws:s3:::{bucket}/*",
+             "Condition": {"StringLike": {
+                 "aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:user/contractor-*"}}}))
+        name, contractor = users["contractor"]
+        message = self.denied(lambda: contractor.get_object(Bucket=bucket, Key="k"))
+        self.assertEqual(
+            message,
+            f"User: arn:aws:iam::{ACCOUNT}:user/{name} is not authorized to perform: "
+            f"s3:GetObject on resource: \"arn:aws:s3:::{bucket}/k\" with an explicit deny in a "
+            f"resource-based policy")
+        self.denied(lambda: contractor.put_object(Bucket=bucket, Key="k2", Body=b"w"))
+        # Listing is not in the statement's actions.
+        self.assertEqual(contractor.list_objects_v2(Bucket=bucket)["KeyCount"], 1)
+        _, staff = users["staff"]
+        self.assertEqual(staff.get_object(Bucket=bucket, Key="k")["Body"].read(), b"v")
+        staff.put_object(Bucket=bucket, Key="k2", Body=b"w")
+        self.assertEqual(root.get_object(Bucket=bucket, Key="k2")["Body"].read(), b"w")
+
+    def test_bucket_policy_numeric_less_than_on_max_keys(self):
+        bucket = unique_name("maxkeys")
+        root = self.s3()
+        root.create_bucket(Bucket=bucket)
+        for i in range(6):
+            root.put_object(Bucket=bucket, Key=f"k{i}", Body=b"v")
+        # A deny for small pages ...
+        root.put_bucket_policy(Bucket=bucket, Policy=policy(
+            {"Sid": "NoTinyPages", "Effect": "Deny", "Principal": "*", "Action": "s3:ListBucket",
+             "Resource": f"arn:aws:s3:::{bucket}",
+             "Condition": {"NumericLessThan": {"s3:max-keys": "3"}}}))
+        self.denied(lambda: root.list_objects_v2(Bucket=bucket, MaxKeys=2))
+        self.denied(lambda: root.list_objects(Bucket=bucket, MaxKeys=1))
+        page = root.list_objects_v2(Bucket=bucket, MaxKeys=3)
+        self.assertEqual((page["KeyCount"], page["IsTruncated"]), (3, True))
+        # Without max-keys the key is absent and the numeric condition does not match.
+        self.assertEqual(root.list_objects_v2(Bucket=bucket)["KeyCount"], 6)
+
+        # ... and an allow for a user with no identity policy, only for pages under 5 keys.
+        name, key, secret = self.new_user("pager")
+        user = self.client("s3", key, secret)
+        root.put_bucket_policy(Bucket=bucket, Policy=policy(
+            {"Sid": "SmallPagesOnly", "Effect": "Allow",
+             "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/{name}"},
+             "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{bucket}",
+             "Condition": {"NumericLessThan": {"s3:max-keys": "5"}}}))
+        page = user.list_objects_v2(Bucket=bucket, MaxKeys=4)
+        self.assertEqual([o["Key"] for o in page["Contents"]], ["k0", "k1", "k2", "k3"])
+        message = self.denied(lambda: user.list_objects_v2(Bucket=bucket, MaxKeys=5))
+        self.assertEqual(
+            message,
+            f"User: arn:aws:iam::{ACCOUNT}:user/{name} is not authorized to perform: "
+            f"s3:ListBucket on resource: \"arn:aws:s3:::{bucket}\" because no identity-based "
+            f"policy allows the s3:ListBucket action")
+        self.denied(lambda: user.list_objects_v2(Bucket=bucket))
+
     def test_bucket_policy_grants_another_account(self):
         bucket = unique_name("share")
         root = self.s3()
