@@ -153,9 +153,19 @@ class PresetTest(FaultsTestCase):
         self.assertEqual(attempts[0]["fault_rule"], "moved")
         self.assertEqual(attempts[0]["error_code"], "PermanentRedirect")
 
+        since = int(time.time() * 1000)
         proc = self.aws("s3", "ls", f"s3://{self.bucket}/state/")
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn(b"env.tfstate", proc.stdout)
+        # The CLI too was sent away from us-east-1 and listed in eu-west-1.
+        attempts = self.wait_entries(2, lambda e: e["resource"] == self.bucket,
+                                     service="s3", since=since)
+        self.assertEqual([(e["operation"], e["status"], e["region"], e.get("fault_rule"))
+                          for e in attempts],
+                         [("ListObjectsV2", 301, "us-east-1", "moved"),
+                          ("ListObjectsV2", 200, "eu-west-1", None)])
+        self.assertEqual(attempts[0]["error_code"], "PermanentRedirect")
+        self.assertNotIn("error_code", attempts[1])
 
         # A botocore client whose region redirector is switched off sees S3's 301...
         plain = client(self.endpoint, "s3")
