@@ -2,8 +2,10 @@
 // Skiff does not implement are absent and answered with UnknownOperationException.
 #include <array>
 #include <utility>
+#include <vector>
 
 #include "server/dynamodb/context.h"
+#include "server/dynamodb/operation_names.h"
 
 namespace skiff::dynamodb {
 namespace {
@@ -42,6 +44,12 @@ Operation FindOperation(std::string_view name) {
     if (n == name) return op;
   }
   return nullptr;
+}
+
+std::vector<std::string_view> OperationNames() {
+  std::vector<std::string_view> names;
+  for (const auto& entry : kOperations) names.push_back(entry.first);
+  return names;
 }
 
 }  // namespace skiff::dynamodb
