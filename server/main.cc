@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "server/app/compat.h"
 #include "server/app/healthcheck.h"
 #include "server/app/server.h"
 #include "server/common/config_flags.h"
@@ -25,6 +26,9 @@ int main(int argc, char** argv) {
       const char* value = std::getenv(name);
       return value ? std::optional<std::string>(value) : std::nullopt;
     });
+  }
+  if (!args.empty() && args[0] == "compat") {
+    return skiff::app::RunCompat({args.begin() + 1, args.end()});
   }
   FlagsResult flags = skiff::common::ParseFlags(args, [](const char* name) {
     const char* value = std::getenv(name);

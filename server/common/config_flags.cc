@@ -189,10 +189,12 @@ bool TakesValue(std::string_view name) {
 std::string Usage() {
   return R"(Usage: skiff [flags]
        skiff healthcheck [--port N] [--host H]
+       skiff compat
 
 A local S3 and DynamoDB emulator on one port, backed by one SQLite file.
 `skiff healthcheck` asks a running Skiff for GET /_skiff/health (port and host from the flags or
 SKIFF_PORT/SKIFF_HOST, https when SKIFF_TLS_* is set) and exits 0 when it answers 200, else 1.
+`skiff compat` prints which S3, DynamoDB, STS and IAM operations Skiff supports (Markdown).
 
 Flags (each also from the environment variable in brackets; flags win):
   --host HOST            address to listen on (default 127.0.0.1) [SKIFF_HOST]
