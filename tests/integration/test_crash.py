@@ -11,6 +11,7 @@ Short version: 5 rounds. SKIFF_LONG_TESTS=1: 50 rounds. SKIFF_CRASH_SEED picks t
 (printed on failure)."""
 
 import hashlib
+import http.client
 import os
 import random
 import shutil
@@ -21,14 +22,34 @@ import time
 import unittest
 
 import boto3
+import urllib3.exceptions
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import HTTPClientError
 
 import skiff_harness as h
 
 LONG = os.environ.get("SKIFF_LONG_TESTS") == "1"
 ROUNDS = 50 if LONG else 5
 MIB = 1024 * 1024
+
+# What a request sees when the server dies under it: refused or unreachable (botocore's
+# EndpointConnectionError, ConnectTimeoutError), closed or reset mid-request (ConnectionClosedError,
+# ReadTimeoutError, ResponseStreamingError, all HTTPClientError; urllib3's ProtocolError or
+# http.client's IncompleteRead while botocore reads a body; the built-in ConnectionResetError and
+# BrokenPipeError). Anything else, such as an AssertionError on a wrong ETag, is a finding.
+CONNECTION_ERRORS = (BotoConnectionError, HTTPClientError, urllib3.exceptions.HTTPError,
+                     http.client.HTTPException, ConnectionError)
+
+
+def no_expect_on_empty_body(request, **_):
+    """botocore before-send hook working around boto/botocore#3755 (fixed upstream by #3784): after
+    a PUT with `Expect: 100-continue` and an empty body, which the server rightly answers at once,
+    the next response on that pooled connection is read with the old status and no headers (a
+    PutObject "succeeds" without an ETag). An empty body has nothing to hold back anyway."""
+    if request.headers.get("Expect") and str(request.headers.get("Content-Length", "0")) == "0":
+        del request.headers["Expect"]
 
 
 def body_for(rng, size):
@@ -88,7 +109,9 @@ class CrashTest(unittest.TestCase):
     # --- clients ---------------------------------------------------------------------------
 
     def s3(self, server):
-        return h.make_s3_client(server.endpoint, connect_timeout=2, read_timeout=20)
+        client = h.make_s3_client(server.endpoint, connect_timeout=2, read_timeout=20)
+        client.meta.events.register("before-send.s3", no_expect_on_empty_body)
+        return client
 
     def ddb(self, server):
         return boto3.client("dynamodb", endpoint_url=server.endpoint, region_name=h.DEFAULT_REGION,
@@ -121,9 +144,13 @@ class CrashTest(unittest.TestCase):
                         self.ledger.unexpected.append(f"{kind} {n}: {e.response}")
                     return
                 # A 5xx changes nothing that was acknowledged; carry on.
-            except Exception:  # connection refused/reset/closed: the server is gone
+            except CONNECTION_ERRORS:  # the server is gone
                 if not stop.wait(0.05):
                     continue
+                return
+            except Exception as e:  # noqa: BLE001 - recorded, so the test fails with it
+                with self.ledger.lock:
+                    self.ledger.unexpected.append(f"{kind} {n}: {type(e).__name__}: {e}")
                 return
 
     def put_one(self, s3, rng, n):
