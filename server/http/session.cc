@@ -262,6 +262,9 @@ net::awaitable<Session::BodyResult> Session::ReadBody(
   while (!parser.is_done()) {
     parser.get().body().data = buf.data();
     parser.get().body().size = buf.size();
+    // async_read returns only once the buffer is full or the body complete, so a body must
+    // deliver kBodyBufferBytes per idle timeout: a trickle is cut off. There is no deadline for
+    // the whole body (a big upload over a slow link is legitimate).
     stream_.expires_after(options_.idle_timeout);
     auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, parser, kUseTuple);
     if (ec == bhttp::error::need_buffer) ec = {};

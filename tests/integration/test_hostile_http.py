@@ -214,6 +214,73 @@ class SlowClientTest(HostileHttpCase):
             self.assertLess(time.monotonic() - started, IDLE_TIMEOUT + 3)
         self.assertAbsent("stalled")
 
+    def test_trickled_body_is_cut_off_and_others_are_served(self):
+        # The idle timeout bounds each read of a body, and a read lasts until the server's
+        # 64 KiB body buffer is full (or the body complete): a body trickled one byte at a time,
+        # well within the idle timeout each, is still cut off one idle timeout after it stalls
+        # short of 64 KiB. Meanwhile nobody else waits, and nothing partial is stored, not even
+        # over an existing object.
+        s3 = self.s3()
+        old = b"old-body" * 1000
+        etag = s3.put_object(Bucket=self.bucket, Key="keep", Body=old)["ETag"]
+        keys = ["keep"] + [f"trickled{i}" for i in range(4)]
+        pace = IDLE_TIMEOUT / 4
+        closed_after = {}
+
+        def trickle(key):
+            with self.connect() as sock:
+                sock.sendall(self.signed_put_head(key, 100_000) + b"x" * 1000)
+                started = time.monotonic()
+                try:
+                    while time.monotonic() - started < 5 * IDLE_TIMEOUT:
+                        time.sleep(pace)
+                        sock.sendall(b"x")
+                except (BrokenPipeError, ConnectionResetError):
+                    closed_after[key] = time.monotonic() - started
+                    return
+                closed_after[key] = None  # still open after five idle timeouts
+
+        slow = [threading.Thread(target=trickle, args=(key,)) for key in keys]
+        for t in slow:
+            t.start()
+        try:
+            time.sleep(0.5)
+            for _ in range(10):
+                started = time.monotonic()
+                status = h.http_json(self.server.host, self.server.port, "/_skiff/health")[0]
+                self.assertEqual(status, 200)
+                self.assertLess(time.monotonic() - started, 2.0)
+            s3.put_object(Bucket=self.bucket, Key="meanwhile", Body=b"ok" * 50_000)
+            self.assertEqual(s3.get_object(Bucket=self.bucket, Key="meanwhile")["Body"].read(),
+                             b"ok" * 50_000)
+        finally:
+            for t in slow:
+                t.join(5 * IDLE_TIMEOUT + 30)
+        self.assertEqual(sorted(closed_after), sorted(keys))
+        for key, took in closed_after.items():
+            self.assertIsNotNone(took, f"{key}: a trickled body was waited for indefinitely")
+            self.assertLess(took, IDLE_TIMEOUT + 3, key)
+        for key in keys[1:]:
+            self.assertAbsent(key)
+        got = s3.get_object(Bucket=self.bucket, Key="keep")
+        self.assertEqual(got["Body"].read(), old)
+        self.assertEqual(got["ETag"], etag)
+
+    def test_steady_upload_slower_than_the_idle_timeout_completes(self):
+        # The counterpart: no deadline for the whole body. An upload that keeps delivering
+        # (8 KiB every 0.1 s here) may take longer than the idle timeout.
+        body = bytes(range(256)) * 1000
+        started = time.monotonic()
+        with self.connect() as sock:
+            sock.sendall(self.signed_put_head("steady", len(body)))
+            for at in range(0, len(body), 8192):
+                sock.sendall(body[at:at + 8192])
+                time.sleep(0.1)
+            resp = h.read_response(sock, "PUT")
+        self.assertEqual(resp.status, 200, resp.describe())
+        self.assertGreater(time.monotonic() - started, IDLE_TIMEOUT)
+        self.assertEqual(self.s3().get_object(Bucket=self.bucket, Key="steady")["Body"].read(),
+                         body)
 
 if __name__ == "__main__":
     import unittest
