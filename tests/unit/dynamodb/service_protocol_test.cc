@@ -59,6 +59,7 @@ TEST(ServiceErrors, StorageTranslation) {
   EXPECT_EQ(FromStorage({storage::Code::kBusy, "locked"}).error, DdbError::kInternalServerError);
   EXPECT_EQ(FromStorage({storage::Code::kFull, "disk"}).status(), 500);
   EXPECT_EQ(FromStorage({storage::Code::kIo, "io"}).error, DdbError::kInternalServerError);
+  EXPECT_EQ(FromStorage({storage::Code::kIo, "io"}).status(), 500);
   EXPECT_EQ(FromStorage({storage::Code::kCorrupt, "x"}).error, DdbError::kInternalServerError);
   EXPECT_EQ(FromStorage({storage::Code::kNotFound, "x"}).error,
             DdbError::kResourceNotFoundException);

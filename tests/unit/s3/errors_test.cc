@@ -84,6 +84,14 @@ TEST(StorageTranslation, Table) {
   }
 }
 
+// Resource faults (a full or failing disk, see tests/unit/storage/io_error_test.cc) answer 500.
+TEST(StorageTranslation, FullAndIoAre500InternalError) {
+  for (storage::Code code : {storage::Code::kFull, storage::Code::kIo}) {
+    EXPECT_EQ(Info(FromStorage(code)).code, "InternalError");
+    EXPECT_EQ(Info(FromStorage(code)).status, 500);
+  }
+}
+
 TEST(SigV4Translation, Table) {
   using sigv4::Error;
   EXPECT_EQ(FromSigV4(Error::kMissingAuthentication, false), S3Error::kAccessDenied);

@@ -12,6 +12,7 @@ namespace skiff::storage {
 namespace {
 
 using testing::CountRows;
+using testing::IntegrityCheck;
 using testing::MakeBucket;
 using testing::MakeTableRecord;
 using testing::OpenOrDie;
@@ -23,21 +24,6 @@ using testing::TempDir;
 constexpr int64_t kCap = 2 * 1024 * 1024;
 
 std::string Body(int i, size_t size) { return std::string(size, static_cast<char>('a' + i % 26)); }
-
-std::string IntegrityCheck(const std::string& db_path) {
-  sqlite3* db = nullptr;
-  std::string result = "<cannot open>";
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      result = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return result;
-}
 
 TEST(FullDatabaseTest, ObjectWritesFailWithFullAndRecoverAfterDeletes) {
   TempDir dir;

@@ -101,6 +101,22 @@ inline int64_t CountRows(const std::string& db_path, const std::string& sql) {
   return count;
 }
 
+// PRAGMA integrity_check's first row ("ok" when clean), read with a separate plain connection.
+inline std::string IntegrityCheck(const std::string& db_path) {
+  sqlite3* db = nullptr;
+  std::string result = "<cannot open>";
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+      result = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return result;
+}
+
 // Runs each test on disk (false) and in memory (true).
 class StoreTest : public ::testing::TestWithParam<bool> {
  protected:
