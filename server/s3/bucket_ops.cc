@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <pugixml.hpp>
 #include <string>
 
 #include "server/common/clock.h"
@@ -10,6 +9,7 @@
 #include "server/s3/context.h"
 #include "server/s3/listing.h"
 #include "server/s3/owner.h"
+#include "server/s3/request_bodies.h"
 #include "server/s3/xml.h"
 
 namespace skiff::s3 {
@@ -45,19 +45,6 @@ ErrorReply InvalidArgument(std::string message, std::string name, std::string va
   r.Field("ArgumentName", std::move(name));
   r.Field("ArgumentValue", std::move(value));
   return r;
-}
-
-// The LocationConstraint of a CreateBucketConfiguration body ("" when the body is empty or has
-// none). Returns false when the body is not the expected XML.
-bool ParseLocationConstraint(const std::string& body, std::string* constraint) {
-  constraint->clear();
-  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return true;
-  pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size())) return false;
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "CreateBucketConfiguration") return false;
-  *constraint = root.child("LocationConstraint").text().as_string();
-  return true;
 }
 
 std::string IncompatibleConstraintMessage(std::string_view constraint) {

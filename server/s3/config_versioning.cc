@@ -1,9 +1,9 @@
 // PutBucketVersioning / GetBucketVersioning. MFA Delete is accepted in the document and ignored:
 // Skiff has no MFA devices to check it against.
-#include <pugixml.hpp>
 #include <string>
 
 #include "server/s3/config_common.h"
+#include "server/s3/request_bodies.h"
 #include "server/s3/xml.h"
 
 namespace skiff::s3 {
@@ -13,33 +13,16 @@ http::StartResult PutBucketVersioning(const Ctx& ctx) {
   storage::Bucket bucket;
   if (auto err = ResolveBucket(c, &bucket)) return ErrorResponse(c, *err);
   return ReceiveBody(ctx, false, [bucket](RequestContext& rc, std::string body) {
-    if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
-      return ErrorResponse(rc, ErrorReply(S3Error::kMissingRequestBodyError));
-    }
-    pugi::xml_document doc;
-    if (!doc.load_buffer(body.data(), body.size()) ||
-        std::string_view(doc.document_element().name()) != "VersioningConfiguration") {
-      return ErrorResponse(rc, ErrorReply(S3Error::kMalformedXML));
-    }
-    pugi::xml_node root = doc.document_element();
-    for (pugi::xml_node child : root.children()) {
-      if (child.type() != pugi::node_element) continue;
-      std::string_view name = child.name();
-      if (name != "Status" && name != "MfaDelete") {
+    std::string value;
+    switch (ParseVersioningBody(body, &value)) {
+      case VersioningBody::kEmpty:
+        return ErrorResponse(rc, ErrorReply(S3Error::kMissingRequestBodyError));
+      case VersioningBody::kMalformed:
         return ErrorResponse(rc, ErrorReply(S3Error::kMalformedXML));
-      }
+      case VersioningBody::kOk:
+        break;
     }
-    pugi::xml_node mfa = root.child("MfaDelete");
-    if (mfa && std::string_view(mfa.text().as_string()) != "Enabled" &&
-        std::string_view(mfa.text().as_string()) != "Disabled") {
-      return ErrorResponse(rc, ErrorReply(S3Error::kMalformedXML));
-    }
-    pugi::xml_node status = root.child("Status");
-    if (!status) return http::Response();  // nothing to change
-    std::string value = status.text().as_string();
-    if (value != "Enabled" && value != "Suspended") {
-      return ErrorResponse(rc, ErrorReply(S3Error::kMalformedXML));
-    }
+    if (value.empty()) return http::Response();  // no Status: nothing to change
     if (value == "Suspended" && BucketHasObjectLock(rc, bucket)) {
       return ErrorResponse(rc, ErrorReply(S3Error::kInvalidBucketState,
                                           "An Object Lock configuration is present on this "

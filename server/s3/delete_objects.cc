@@ -1,47 +1,18 @@
 // DeleteObjects (POST ?delete): up to 1000 keys (or versions) per request, Quiet mode.
-#include <pugixml.hpp>
 
 #include "server/common/clock.h"
 #include "server/s3/addressing.h"
 #include "server/s3/authorize.h"
 #include "server/s3/integrity.h"
 #include "server/s3/object_ops.h"
+#include "server/s3/request_bodies.h"
 #include "server/s3/xml.h"
 
 namespace skiff::s3 {
 namespace {
 
-constexpr size_t kMaxDeleteKeys = 1000;
 // 1000 keys of up to 1024 bytes each, escaped, with versions: well under this.
 constexpr size_t kMaxDeleteBody = 8 * 1024 * 1024;
-
-struct DeleteTarget {
-  std::string key;
-  std::string version_id;
-  bool has_version = false;
-};
-
-// False if the body is not a Delete document with 1..1000 objects.
-bool ParseDeleteBody(const std::string& body, bool* quiet, std::vector<DeleteTarget>* targets) {
-  pugi::xml_document doc;
-  // Keys that are not UTF-8 would be echoed into an invalid response document.
-  if (!IsValidUtf8(body) || !doc.load_buffer(body.data(), body.size())) return false;
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "Delete") return false;
-  *quiet = std::string_view(root.child("Quiet").text().as_string()) == "true";
-  for (pugi::xml_node o : root.children("Object")) {
-    pugi::xml_node key = o.child("Key");
-    if (!key) return false;
-    DeleteTarget t;
-    t.key = key.text().as_string();
-    if (pugi::xml_node v = o.child("VersionId")) {
-      t.version_id = v.text().as_string();
-      t.has_version = true;
-    }
-    targets->push_back(std::move(t));
-  }
-  return !targets->empty() && targets->size() <= kMaxDeleteKeys;
-}
 
 http::Response DeleteWithBody(RequestContext& c, const storage::Bucket& bucket,
                               const std::string& body) {

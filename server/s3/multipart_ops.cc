@@ -1,6 +1,5 @@
 // CreateMultipartUpload, UploadPart, CompleteMultipartUpload, AbortMultipartUpload, ListParts
 // and ListMultipartUploads.
-#include <pugixml.hpp>
 
 #include <charconv>
 #include <string>
@@ -13,6 +12,7 @@
 #include "server/s3/object_headers.h"
 #include "server/s3/object_ops.h"
 #include "server/s3/owner.h"
+#include "server/s3/request_bodies.h"
 #include "server/s3/xml.h"
 
 namespace skiff::s3 {
@@ -127,39 +127,6 @@ class UploadPartExchange : public http::Exchange {
   storage::MultipartUpload upload_;
   uint32_t number_;
 };
-
-struct CompletePart {
-  uint32_t number = 0;
-  std::string etag;  // unquoted
-  std::optional<std::string> checksum;
-};
-
-// The parts listed in a CompleteMultipartUpload body; false if it is not that document.
-bool ParseCompleteBody(const std::string& body, std::string_view algorithm,
-                       std::vector<CompletePart>* parts) {
-  pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size())) return false;
-  pugi::xml_node root = doc.document_element();
-  if (std::string_view(root.name()) != "CompleteMultipartUpload") return false;
-  const std::string checksum_element = ChecksumElement(algorithm);
-  for (pugi::xml_node p : root.children("Part")) {
-    CompletePart part;
-    std::string_view number = p.child("PartNumber").text().as_string();
-    auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), part.number);
-    if (number.empty() || ec != std::errc() || ptr != number.data() + number.size()) return false;
-    std::string_view etag = p.child("ETag").text().as_string();
-    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-      etag = etag.substr(1, etag.size() - 2);
-    }
-    part.etag = std::string(etag);
-    if (!algorithm.empty()) {
-      pugi::xml_node sum = p.child(checksum_element.c_str());
-      if (sum) part.checksum = sum.text().as_string();
-    }
-    parts->push_back(std::move(part));
-  }
-  return !parts->empty();
-}
 
 http::Response CompleteWithBody(RequestContext& c, const storage::Bucket& bucket,
                                 const storage::MultipartUpload& upload, const std::string& body) {
