@@ -259,6 +259,12 @@ net::awaitable<bool> Session::Serve(Parser& parser) {
 net::awaitable<Session::BodyResult> Session::ReadBody(
     Parser& parser, const std::function<bool(std::string_view)>& sink) {
   std::vector<char>& buf = BodyBuffer();
+  // Beast reads from the socket into buffer_ no more than its free capacity (at least 512
+  // bytes): sized for headers, it would cut a 1 MiB body into ~2,000 reads, each with its own
+  // epoll and timer calls. Bodies larger than what is already buffered get a full-size buffer,
+  // given back afterwards so that idle connections stay small.
+  const bool big_body = !parser.content_length() || *parser.content_length() > buffer_.size();
+  if (big_body) buffer_.reserve(kBodyBufferBytes);
   while (!parser.is_done()) {
     parser.get().body().data = buf.data();
     parser.get().body().size = buf.size();
@@ -272,6 +278,7 @@ net::awaitable<Session::BodyResult> Session::ReadBody(
     size_t got = buf.size() - parser.get().body().size;
     if (got > 0 && !sink(std::string_view(buf.data(), got))) co_return BodyResult::kStopped;
   }
+  if (big_body) buffer_.shrink_to_fit();  // keeps any pipelined bytes that follow the body
   co_return BodyResult::kComplete;
 }
 
