@@ -1,5 +1,6 @@
 // skiff: flags and environment -> Config, logging, the app::Server, the startup line, exit code.
 // Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 1 when startup fails, 2 for bad flags.
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -54,6 +55,12 @@ int main(int argc, char** argv) {
   skiff::common::ParseLogLevel(config.log_level, &level);  // validated by ParseFlags
   skiff::common::ParseLogFormat(config.log_format, &format);
   skiff::common::ConfigureLogging(level, format);
+
+  // Bodies pass through buffers of 64 KiB to 1 MiB. glibc raises its mmap threshold each time
+  // such a buffer is freed, after which they come from the heap and stay resident after a burst
+  // of uploads; fixed thresholds keep them mmapped, so memory goes back to the system.
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
 
   // Every connection is a descriptor: take the hard limit, so a test suite holding 1,000
   // connections open is not refused at the common soft limit of 1,024.

@@ -11,9 +11,9 @@ constexpr int64_t kDeleteBatch = 64;
 
 class SqliteBlobWriter : public BlobWriter {
  public:
-  explicit SqliteBlobWriter(std::shared_ptr<StoreCore> core) : core_(std::move(core)) {
-    buffer_.reserve(kChunkSize);
-  }
+  // The buffer grows with what arrives (up to one chunk) instead of reserving a whole chunk up
+  // front: most objects are small, and 32 concurrent 1 KiB uploads should not hold 32 MiB.
+  explicit SqliteBlobWriter(std::shared_ptr<StoreCore> core) : core_(std::move(core)) {}
   ~SqliteBlobWriter() override {
     if (!closed_) Abort();
   }

@@ -75,7 +75,7 @@ Result<Lease> ConnectionPool::Read() {
     // A reader never writes; query_only turns a bug into an error instead of a lock fight.
     // Readers stream bodies for as long as a download lasts, many at once: a small page cache
     // each keeps memory flat (bodies are read straight into the caller's buffer anyway).
-    Status status = conn->Exec("PRAGMA query_only = ON; PRAGMA cache_size = -1024");
+    Status status = conn->Exec("PRAGMA query_only = ON; PRAGMA cache_size = -256");
     if (!status.ok()) return status;
   }
   Lease lease;
