@@ -18,6 +18,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -285,6 +286,15 @@ def use_trailing_checksums(client):
     for op in ("PutObject", "UploadPart"):
         client.meta.events.register(f"before-call.s3.{op}", to_trailer)
     return client
+
+
+def integrity(db_path):
+    """PRAGMA integrity_check through a separate read-only connection (the server may run)."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        conn.close()
 
 
 def unique_name(prefix="b"):

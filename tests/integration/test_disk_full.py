@@ -7,7 +7,6 @@ root and may mount, a real small filesystem (tmpfs with size=) under the data di
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import tempfile
 import unittest
@@ -19,15 +18,6 @@ from botocore.exceptions import ClientError
 import skiff_harness as h
 
 MIB = 1024 * 1024
-
-
-def integrity(db_path):
-    """integrity_check through a separate read-only connection (the server may be running)."""
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
-    try:
-        return conn.execute("PRAGMA integrity_check").fetchall()
-    finally:
-        conn.close()
 
 
 class DiskFullCase(unittest.TestCase):
@@ -102,7 +92,7 @@ class DiskFullCase(unittest.TestCase):
         self.assertEqual(sorted(o["Key"] for o in listed), sorted(stored))
         first = s3.get_object(Bucket=bucket, Key=stored[0])
         self.assertEqual(first["ContentLength"], object_size)
-        self.assertEqual(integrity(os.path.join(server.data_dir, "skiff.db")), [("ok",)])
+        self.assertEqual(h.integrity(os.path.join(server.data_dir, "skiff.db")), [("ok",)])
         return bucket, stored
 
 
@@ -129,7 +119,7 @@ class MaxDbSizeTest(DiskFullCase):
             s3.put_object(Bucket=bucket, Key=f"more-{i}", Body=os.urandom(512 * 1024))
         self.assertEqual(ddb.get_item(TableName="full-table", Key={"pk": {"S": "after"}})
                          ["Item"]["v"], {"S": "ok"})
-        self.assertEqual(integrity(os.path.join(data_dir, "skiff.db")), [("ok",)])
+        self.assertEqual(h.integrity(os.path.join(data_dir, "skiff.db")), [("ok",)])
 
     def test_cap_flag_is_validated(self):
         proc = subprocess.run([h.SKIFF_BIN, "--max-db-mb", "lots", "--port", "0"],
@@ -178,7 +168,7 @@ class SmallFilesystemTest(DiskFullCase):
         server, s3, ddb = self.start(data_dir)
         for key in stored + ["after-space"]:
             self.assertEqual(s3.head_object(Bucket=bucket, Key=key)["ContentLength"], 256 * 1024)
-        self.assertEqual(integrity(os.path.join(data_dir, "skiff.db")), [("ok",)])
+        self.assertEqual(h.integrity(os.path.join(data_dir, "skiff.db")), [("ok",)])
         self.assertEqual(server.stop(), 0)
 
 

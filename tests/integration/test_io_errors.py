@@ -9,7 +9,6 @@ IoErrorTest (tests/unit/storage/io_error_test.cc)."""
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import tempfile
 import unittest
@@ -33,14 +32,6 @@ def build_shim(out_dir):
     subprocess.run([cc, "-shared", "-fPIC", "-O1", "-o", out,
                     os.path.join(HERE, "eio_preload.c"), "-ldl"], check=True)
     return out
-
-
-def integrity(db_path):
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
-    try:
-        return conn.execute("PRAGMA integrity_check").fetchall()
-    finally:
-        conn.close()
 
 
 class IoErrorTest(unittest.TestCase):
@@ -113,7 +104,7 @@ class IoErrorTest(unittest.TestCase):
         after = os.urandom(2 * MIB)
         s3.put_object(Bucket=bucket, Key="after", Body=after)
         ddb.put_item(TableName="eio", Item={"pk": {"S": "after"}, "v": {"S": "ok"}})
-        self.assertEqual(integrity(os.path.join(self.data_dir, "skiff.db")), [("ok",)])
+        self.assertEqual(h.integrity(os.path.join(self.data_dir, "skiff.db")), [("ok",)])
         self.assertEqual(server.stop(), 0)
 
         server, s3, ddb = self.start(preload=False)
@@ -123,7 +114,7 @@ class IoErrorTest(unittest.TestCase):
         self.assertEqual(s3.get_object(Bucket=bucket, Key="after")["Body"].read(), after)
         items = ddb.scan(TableName="eio")["Items"]
         self.assertEqual(sorted(i["pk"]["S"] for i in items), ["after", "before"])
-        self.assertEqual(integrity(os.path.join(self.data_dir, "skiff.db")), [("ok",)])
+        self.assertEqual(h.integrity(os.path.join(self.data_dir, "skiff.db")), [("ok",)])
 
 
 if __name__ == "__main__":
