@@ -327,42 +327,37 @@ net::awaitable<bool> Session::WriteStreamed(Response& response, unsigned version
   msg.body().data = nullptr;
   msg.body().more = true;
   bhttp::response_serializer<bhttp::buffer_body> serializer{msg};
-  stream_.expires_after(options_.idle_timeout);
-  if (auto [ec, n] = co_await bhttp::async_write_header(stream_, serializer, kUseTuple); ec) {
-    co_return false;
-  }
+  // The header goes out together with the first piece of the body: a small object is one
+  // write (one sendmsg) instead of a header write followed by a body write.
   std::vector<char>& buf = BodyBuffer();
   uint64_t remaining = response.stream_length;
-  while (remaining > 0) {
+  do {
     size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), remaining));
     size_t got = 0;
-    try {
-      got = response.stream->Read(buf.data(), want);
-    } catch (const std::exception& e) {
-      LogError(std::string("response body source failed: ") + e.what());
-      co_return false;
+    if (want > 0) {
+      try {
+        got = response.stream->Read(buf.data(), want);
+      } catch (const std::exception& e) {
+        LogError(std::string("response body source failed: ") + e.what());
+        co_return false;
+      }
+      if (got == 0 || got > want) {
+        // The status line promised stream_length bytes; the only honest way out is to cut the
+        // connection so the client sees a short body.
+        LogError("response body source ended before stream_length bytes");
+        co_return false;
+      }
     }
-    if (got == 0 || got > want) {
-      // The status line promised stream_length bytes; the only honest way out is to cut the
-      // connection so the client sees a short body.
-      LogError("response body source ended before stream_length bytes");
-      co_return false;
-    }
-    msg.body().data = buf.data();
+    remaining -= got;
+    msg.body().data = got > 0 ? buf.data() : nullptr;
     msg.body().size = got;
-    msg.body().more = true;
+    msg.body().more = remaining > 0;
     stream_.expires_after(options_.idle_timeout);
     auto [ec, n] = co_await bhttp::async_write(stream_, serializer, kUseTuple);
     if (ec == bhttp::error::need_buffer) ec = {};
     if (ec) co_return false;
-    remaining -= got;
-  }
-  msg.body().data = nullptr;
-  msg.body().size = 0;
-  msg.body().more = false;
-  stream_.expires_after(options_.idle_timeout);
-  auto [ec, n] = co_await bhttp::async_write(stream_, serializer, kUseTuple);
-  co_return !ec;
+  } while (remaining > 0);
+  co_return true;
 }
 
 net::awaitable<void> Session::WriteHeaderTooLarge() {
