@@ -1,5 +1,6 @@
 #include "storage/sqlite.h"
 
+#include <cstring>
 #include <utility>
 
 namespace skiff::storage::sqlite {
@@ -54,6 +55,19 @@ Connection::~Connection() {
 }
 
 Status Connection::Exec(const char* sql) {
+  // Transaction control runs two or three times per request: prepared once per connection
+  // instead of parsed by sqlite3_exec every time. Matched by content, cached under our own
+  // literals (Prepare caches by address).
+  static constexpr const char* kTransactionControl[] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT",
+                                                        "ROLLBACK"};
+  for (const char* known : kTransactionControl) {
+    if (std::strcmp(sql, known) != 0) continue;
+    Result<sqlite3_stmt*> stmt = Prepare(known);
+    if (!stmt.ok()) return stmt.status();
+    Status status = ToStatus(sqlite3_step(*stmt), sql, db_);  // before reset clears the message
+    sqlite3_reset(*stmt);
+    return status;
+  }
   char* error = nullptr;
   int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
   if (rc == SQLITE_OK) return Status::Ok();
