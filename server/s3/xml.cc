@@ -2,38 +2,54 @@
 
 namespace skiff::s3 {
 
+namespace {
+
+// Appends `text` escaped for XML character data and attribute values. Runs of ordinary
+// characters are appended whole: a listing escapes a thousand keys per response.
+void AppendEscaped(std::string& out, std::string_view text) {
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const unsigned char u = static_cast<unsigned char>(c);
+    std::string_view entity;
+    switch (c) {
+      case '&':
+        entity = "&amp;";
+        break;
+      case '<':
+        entity = "&lt;";
+        break;
+      case '>':
+        entity = "&gt;";
+        break;
+      case '"':
+        entity = "&quot;";
+        break;
+      case '\'':
+        entity = "&apos;";
+        break;
+      default:
+        if (!((u < 0x20 && c != '\n' && c != '\t') || u == 0x7f)) continue;
+    }
+    out.append(text.substr(run, i - run));
+    run = i + 1;
+    if (!entity.empty()) {
+      out.append(entity);
+    } else {
+      out += "&#";
+      out += std::to_string(u);
+      out += ';';
+    }
+  }
+  out.append(text.substr(run));
+}
+
+}  // namespace
+
 std::string XmlEscape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default: {
-        unsigned char u = static_cast<unsigned char>(c);
-        if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7f) {
-          out += "&#";
-          out += std::to_string(u);
-          out += ';';
-        } else {
-          out += c;
-        }
-      }
-    }
-  }
+  AppendEscaped(out, text);
   return out;
 }
 
@@ -69,7 +85,7 @@ void XmlWriter::Element(std::string_view name, std::string_view text) {
   out_ += '<';
   out_.append(name);
   out_ += '>';
-  out_ += XmlEscape(text);
+  AppendEscaped(out_, text);
   out_ += "</";
   out_.append(name);
   out_ += '>';

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "server/s3/xml.h"
+
 namespace skiff::s3 {
 namespace {
 
@@ -126,6 +128,23 @@ TEST(ListRender, V1OwnerMarkerAndUrlEncoding) {
   ASSERT_FALSE(ParseListParams(Q("delimiter=/"), false, &p));
   xml = RenderListResult(p, "bkt", out);
   EXPECT_NE(xml.find("<NextMarker>c d</NextMarker>"), std::string::npos) << xml;
+}
+
+TEST(IsoTimestamp, MillisecondsInUtc) {
+  EXPECT_EQ(IsoTimestamp(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(IsoTimestamp(1767225600007), "2026-01-01T00:00:00.007Z");
+  EXPECT_EQ(IsoTimestamp(951782400999), "2000-02-29T00:00:00.999Z");
+  EXPECT_EQ(IsoTimestamp(253402300799123), "9999-12-31T23:59:59.123Z");
+}
+
+TEST(XmlEscape, EntitiesControlCharactersAndRuns) {
+  EXPECT_EQ(XmlEscape(""), "");
+  EXPECT_EQ(XmlEscape("plain/key-1.txt"), "plain/key-1.txt");
+  EXPECT_EQ(XmlEscape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&apos;f");
+  EXPECT_EQ(XmlEscape("&start"), "&amp;start");
+  EXPECT_EQ(XmlEscape("end>"), "end&gt;");
+  EXPECT_EQ(XmlEscape(std::string("x\x01y\tz\n\x7f\0", 8)), "x&#1;y\tz\n&#127;&#0;");
+  EXPECT_EQ(XmlEscape("\xc3\xa9t\xc3\xa9"), "\xc3\xa9t\xc3\xa9");  // UTF-8 passes through
 }
 
 }  // namespace
