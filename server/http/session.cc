@@ -176,8 +176,12 @@ net::awaitable<bool> Session::Serve(Parser& parser) {
     response = InternalError();
   }
 
+  // An expectation is answered with 100 Continue even when there is no body to wait for (a
+  // zero-length PutObject), as S3 does. botocore counts on it: given a final answer instead, it
+  // parses the next response on that connection with a stale status line and no headers
+  // (boto/botocore#3755; `aws s3 sync` of a tree holding an empty file met it).
   if (exchange) {
-    if (expects_continue && !parser.is_done() && !co_await WriteContinue()) co_return false;
+    if (expects_continue && !co_await WriteContinue()) co_return false;
     bool failed = false;
     BodyResult body = co_await ReadBody(parser, [&](std::string_view data) {
       try {
@@ -208,6 +212,8 @@ net::awaitable<bool> Session::Serve(Parser& parser) {
         response = InternalError();
       }
     }
+  } else if (expects_continue && parser.is_done()) {
+    if (!co_await WriteContinue()) co_return false;
   } else if (!parser.is_done()) {
     // The service answered without wanting the body. A client waiting for 100 Continue will
     // not send it; otherwise a small body is read and dropped to keep the connection.

@@ -4,6 +4,7 @@ ranges, conditional reads and writes, SSE, storage class, addressing styles, big
 import base64
 import datetime
 import hashlib
+import io
 import os
 import threading
 import unittest
@@ -386,6 +387,22 @@ class S3ObjectsTest(h.SkiffTestCase):
                 self.assertIn(r, [(412, "PreconditionFailed"), (409, "ConditionalRequestConflict")])
         stored = self.c.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         self.assertEqual(stored, winners[0][1])
+
+    def test_empty_body_then_body_on_one_connection(self):
+        # boto3 sends `Expect: 100-continue` with file bodies, also empty ones. Answered with a
+        # final status instead of 100 Continue, botocore reads the next response on the same
+        # connection with a stale status line and no headers (boto/botocore#3755): `aws s3 sync`
+        # of a tree with an empty file failed with 'ETag'. S3 sends 100 Continue; so does Skiff.
+        for i in range(4):
+            empty = self.c.put_object(Bucket=self.bucket, Key=f"expect/empty-{i}",
+                                      Body=io.BytesIO(b""))
+            self.assertEqual(empty["ETag"], md5_etag(b""))
+            data = b"after an empty body %d\n" % i * 100
+            full = self.c.put_object(Bucket=self.bucket, Key=f"expect/full-{i}",
+                                     Body=io.BytesIO(data))
+            self.assertEqual(full["ETag"], md5_etag(data))
+            got = self.c.get_object(Bucket=self.bucket, Key=f"expect/full-{i}")["Body"].read()
+            self.assertEqual(got, data)
 
     # --- encryption, ACL, storage class ---------------------------------------------------
 

@@ -263,6 +263,35 @@ TEST_F(ServerTest, ExpectContinueAnsweredEarlyGetsNo100AndCloses) {
   EXPECT_TRUE(c.ClosedByPeer());
 }
 
+// As S3 does, and as botocore needs (boto/botocore#3755): an empty body still gets its 100
+// Continue, whether the service takes the body or answers at once, and the connection stays
+// usable for the next request.
+TEST_F(ServerTest, ExpectContinueWithEmptyBodyGets100ThenFinalResponse) {
+  Start();
+  RawClient c(port());
+  c.Send("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n");
+  auto interim = c.ReadResponse();
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->head, "HTTP/1.1 100 Continue\r\n\r\n");
+  auto r = c.ReadResponse();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "PUT /upload chunked=0|");
+
+  c.Send("PUT /reject HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n");
+  interim = c.ReadResponse();
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->head, "HTTP/1.1 100 Continue\r\n\r\n");
+  r = c.ReadResponse();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+
+  c.Send("GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto after = c.ReadResponse();
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 200);
+}
+
 TEST_F(ServerTest, ChunkedBodyArrivesDechunked) {
   Start();
   RawClient c(port());
