@@ -273,6 +273,16 @@ def make_s3_client(endpoint, region=DEFAULT_REGION, access_key=ACCESS_KEY, secre
                         config=Config(**cfg))
 
 
+def make_ddb_client(endpoint, region=DEFAULT_REGION, access_key=ACCESS_KEY, secret_key=SECRET_KEY,
+                    **config):
+    """A boto3 DynamoDB client with no retries (every answer is the server's first)."""
+    cfg = {"retries": {"total_max_attempts": 1}}
+    cfg.update(config)
+    return boto3.client("dynamodb", endpoint_url=endpoint, region_name=region,
+                        aws_access_key_id=access_key, aws_secret_access_key=secret_key,
+                        config=Config(**cfg))
+
+
 def use_trailing_checksums(client):
     """Makes `client` send flexible checksums the way boto3 does over HTTPS: as an aws-chunked
     trailer (STREAMING-UNSIGNED-PAYLOAD-TRAILER inside Transfer-Encoding: chunked). Over plain

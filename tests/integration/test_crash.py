@@ -21,9 +21,7 @@ import threading
 import time
 import unittest
 
-import boto3
 import urllib3.exceptions
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 from botocore.exceptions import HTTPClientError
@@ -103,10 +101,7 @@ class CrashTest(unittest.TestCase):
         return h.make_s3_client(server.endpoint, connect_timeout=2, read_timeout=20)
 
     def ddb(self, server):
-        return boto3.client("dynamodb", endpoint_url=server.endpoint, region_name=h.DEFAULT_REGION,
-                            aws_access_key_id=h.ACCESS_KEY, aws_secret_access_key=h.SECRET_KEY,
-                            config=Config(retries={"total_max_attempts": 1}, connect_timeout=2,
-                                          read_timeout=20))
+        return h.make_ddb_client(server.endpoint, connect_timeout=2, read_timeout=20)
 
     def start(self):
         server = h.SkiffServer(data_dir=self.data_dir)

@@ -11,8 +11,6 @@ import subprocess
 import tempfile
 import unittest
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 import skiff_harness as h
@@ -28,9 +26,7 @@ class DiskFullCase(unittest.TestCase):
         server.start()
         self.addCleanup(server.cleanup)
         s3 = h.make_s3_client(server.endpoint)
-        ddb = boto3.client("dynamodb", endpoint_url=server.endpoint, region_name=h.DEFAULT_REGION,
-                           aws_access_key_id=h.ACCESS_KEY, aws_secret_access_key=h.SECRET_KEY,
-                           config=Config(retries={"total_max_attempts": 1}))
+        ddb = h.make_ddb_client(server.endpoint)
         return server, s3, ddb
 
     def fill(self, s3, bucket, size, limit=400):
